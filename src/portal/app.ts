@@ -1,0 +1,36 @@
+import express, { type Express } from 'express';
+import { requestId } from '../lib/request-id.js';
+import { PUBLIC_DIR } from '../lib/views.js';
+import { adminRouter } from './admin/routes.js';
+import type { PortalDeps } from './deps.js';
+import { healthRouter } from './health.js';
+import { errorHandler, notFound } from './http/errors.js';
+import { securityHeaders } from './http/security.js';
+import { partnersRouter } from './partners/routes.js';
+import { shopRouter } from './shop/routes.js';
+import { webhookRouter } from './webhooks/routes.js';
+
+/**
+ * The portal's HTTP surface. Each feature brings its own router (and its own body parser, so the
+ * webhook route sees the raw bytes it must verify).
+ */
+export function createPortalApp(deps: PortalDeps): Express {
+  const app = express();
+  app.disable('x-powered-by');
+  app.set('etag', false);
+  app.set('trust proxy', deps.config.trustProxy);
+
+  app.use(requestId());
+  if (deps.config.securityHeaders) app.use(securityHeaders(deps.config));
+
+  app.use(webhookRouter(deps));
+  app.use(healthRouter(deps));
+  app.use('/static', express.static(PUBLIC_DIR, { index: false, maxAge: '1h', fallthrough: true }));
+  app.use(shopRouter(deps));
+  app.use(partnersRouter(deps));
+  app.use('/admin', adminRouter(deps));
+
+  app.use(notFound(deps));
+  app.use(errorHandler(deps));
+  return app;
+}

@@ -1,0 +1,84 @@
+import { createServer, type Server } from 'node:http';
+import type { Dispatcher } from 'undici';
+import { createLogger, type Logger } from '../lib/logger.js';
+import { closeServer, listen } from '../lib/net.js';
+import { createViews } from '../lib/views.js';
+import { createPortalApp } from './app.js';
+import type { PortalConfig } from './config.js';
+import type { PortalDeps } from './deps.js';
+import { MintOfficeClient } from './mintoffice/client.js';
+import { SettingsCache } from './mintoffice/settings-cache.js';
+import { openPortalDb } from './store/db.js';
+
+export interface Portal {
+  deps: PortalDeps;
+  app: ReturnType<typeof createPortalApp>;
+  /** Starts background work (settings refresh, outbox, polling). Tests may skip it. */
+  startWorkers(): void;
+  close(): Promise<void>;
+}
+
+export interface PortalOptions {
+  logger?: Logger;
+  /** undici dispatcher for the MintOffice client (tests). */
+  dispatcher?: Dispatcher;
+  /** MintOffice client backoff (tests shorten it). */
+  backoffMs?: number;
+}
+
+/** Builds the portal (database, client, caches, app) without listening. */
+export function createPortal(config: PortalConfig, options: PortalOptions = {}): Portal {
+  const logger = options.logger ?? createLogger(config.logLevel, 'portal');
+  const db = openPortalDb(config.dbPath);
+  const api = new MintOfficeClient({
+    baseUrl: config.apiUrl ?? 'http://127.0.0.1:8001',
+    apiKey: config.apiKey,
+    timeoutMs: config.timeoutMs,
+    retries: config.retries,
+    logger,
+    ...(options.dispatcher ? { dispatcher: options.dispatcher } : {}),
+    ...(options.backoffMs !== undefined ? { backoffMs: options.backoffMs } : {}),
+  });
+  const settings = new SettingsCache(api, db, logger, config.settingsRefreshMs);
+  const views = createViews({ cache: true });
+  const deps: PortalDeps = { config, db, logger, api, settings, views };
+  const app = createPortalApp(deps);
+  const stops: Array<() => void | Promise<void>> = [];
+  return {
+    deps,
+    app,
+    startWorkers() {
+      settings.start();
+      stops.push(() => settings.stop());
+    },
+    async close() {
+      for (const stop of stops.reverse()) await stop();
+      await api.close();
+      db.close();
+    },
+  };
+}
+
+export interface RunningPortal extends Portal {
+  url: string;
+  server: Server;
+}
+
+/** Creates the portal, starts its workers and listens on config.host:config.port. */
+export async function startPortal(config: PortalConfig, options: PortalOptions = {}): Promise<RunningPortal> {
+  const portal = createPortal(config, options);
+  portal.startWorkers();
+  const httpServer = createServer(portal.app);
+  httpServer.keepAliveTimeout = 5_000;
+  const address = await listen(httpServer, config.port, config.host);
+  const host = address.family === 'IPv6' ? `[${address.address}]` : address.address;
+  return {
+    ...portal,
+    url: `http://${host}:${address.port}`,
+    server: httpServer,
+    async close() {
+      await closeServer(httpServer);
+      await portal.close();
+    },
+  };
+}

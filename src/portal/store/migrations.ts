@@ -1,0 +1,83 @@
+/**
+ * The portal's schema, one entry per version (see openDatabase). Append; never edit a shipped one.
+ * Times are integer milliseconds since the epoch (UTC).
+ */
+export const PORTAL_MIGRATIONS: readonly string[] = [
+  /* 1: orders, webhook events, rejected deliveries, inquiries and their outbox, settings cache */ `
+  CREATE TABLE orders (
+    ref              TEXT PRIMARY KEY,          -- unguessable, URL-safe, shown to the customer
+    api_order_id     INTEGER UNIQUE,            -- mintbot's id, once the API accepted the order
+    idempotency_key  TEXT UNIQUE,               -- the form's hidden key: one order per form view
+    renews_ref       TEXT REFERENCES orders(ref),
+    tier             TEXT NOT NULL,
+    duration_months  INTEGER NOT NULL,
+    credit_usd       INTEGER NOT NULL DEFAULT 0,
+    language         TEXT,
+    amount_cents     INTEGER,
+    currency         TEXT,
+    status           TEXT NOT NULL,             -- see src/portal/orders/status.ts
+    checkout_url     TEXT,
+    panel_url        TEXT,
+    expires_at       TEXT,
+    paid_at          TEXT,
+    error_step       TEXT,
+    error_message    TEXT,
+    last_event_ms    INTEGER,                   -- occurrence time of the last applied event
+    created_at       INTEGER NOT NULL,
+    updated_at       INTEGER NOT NULL
+  );
+  CREATE INDEX orders_created ON orders (created_at DESC);
+
+  CREATE TABLE webhook_events (
+    id            INTEGER PRIMARY KEY,          -- keyset pagination runs on this
+    event_id      TEXT NOT NULL UNIQUE,         -- X-Mintbot-Event-Id: the dedupe key
+    event_type    TEXT NOT NULL,
+    api_order_id  INTEGER,
+    external_id   TEXT,
+    payload       TEXT NOT NULL,                -- the body exactly as received
+    received_at   INTEGER NOT NULL
+  );
+  CREATE INDEX webhook_events_type ON webhook_events (event_type, id);
+  CREATE INDEX webhook_events_order ON webhook_events (api_order_id, id);
+  CREATE INDEX webhook_events_external ON webhook_events (external_id, id);
+
+  CREATE TABLE rejected_deliveries (
+    id            INTEGER PRIMARY KEY,
+    reason        TEXT NOT NULL,
+    event_id      TEXT,
+    event_type    TEXT,
+    body_excerpt  TEXT NOT NULL,
+    received_at   INTEGER NOT NULL
+  );
+
+  CREATE TABLE inquiries (
+    id          INTEGER PRIMARY KEY,
+    name        TEXT NOT NULL,
+    email       TEXT NOT NULL,
+    company     TEXT,
+    website     TEXT,
+    type        TEXT NOT NULL,
+    message     TEXT NOT NULL,
+    fast_track  INTEGER NOT NULL,
+    client_ip   TEXT,
+    created_at  INTEGER NOT NULL
+  );
+  CREATE INDEX inquiries_fast_track ON inquiries (fast_track, id);
+
+  CREATE TABLE inquiry_outbox (
+    inquiry_id       INTEGER PRIMARY KEY REFERENCES inquiries(id),
+    state            TEXT NOT NULL DEFAULT 'pending',   -- pending | delivered | failed
+    attempts         INTEGER NOT NULL DEFAULT 0,
+    next_attempt_at  INTEGER NOT NULL,
+    last_error       TEXT,
+    delivered_at     INTEGER
+  );
+  CREATE INDEX inquiry_outbox_due ON inquiry_outbox (state, next_attempt_at);
+
+  CREATE TABLE kv (
+    key         TEXT PRIMARY KEY,
+    value       TEXT NOT NULL,
+    updated_at  INTEGER NOT NULL
+  );
+  `,
+];

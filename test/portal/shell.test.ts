@@ -1,0 +1,60 @@
+import request from 'supertest';
+import { afterEach, describe, expect, it } from 'vitest';
+import { createTestPortal, type TestPortal } from '../support/portal.js';
+
+let portal: TestPortal;
+afterEach(async () => portal?.close());
+
+describe('portal shell', () => {
+  it('when a page does not exist, then a browser gets the branded 404 page and an API client gets JSON', async () => {
+    portal = createTestPortal({ PARTNER_BRAND: 'Agent<99>' });
+    const page = await request(portal.app).get('/nope').set('Accept', 'text/html');
+    expect(page.status).toBe(404);
+    expect(page.text).toContain('Agent&lt;99&gt;');
+    expect(page.text).toContain('TEST MODE');
+    expect(page.text).not.toContain('Agent<99>');
+    const json = await request(portal.app).get('/nope').set('Accept', 'application/json');
+    expect(json.status).toBe(404);
+    expect(json.body).toEqual({ error: expect.any(String) });
+  });
+
+  it('when the API is the live one, then there is no TEST MODE strip', async () => {
+    portal = createTestPortal({ MINTOFFICE_API_URL: 'https://mint.mintbot.ai' });
+    const page = await request(portal.app).get('/nope').set('Accept', 'text/html');
+    expect(page.text).not.toContain('TEST MODE');
+  });
+
+  it('when the database and key are fine, then /healthz is ok and says nothing else', async () => {
+    portal = createTestPortal();
+    const res = await request(portal.app).get('/healthz');
+    expect(res.status).toBe(200);
+    expect(res.body).toEqual({ status: 'ok' });
+  });
+
+  it('when no API key is configured, then /healthz is unhealthy', async () => {
+    portal = createTestPortal({ MINTOFFICE_API_KEY: '' });
+    const res = await request(portal.app).get('/healthz');
+    expect(res.status).toBe(503);
+    expect(res.body).toEqual({ status: 'unhealthy' });
+  });
+
+  it('when security headers are on, then CSP allows the checkout origins as form targets and forbids framing', async () => {
+    portal = createTestPortal({ CHECKOUT_ORIGINS: 'https://checkout.stripe.com,http://127.0.0.1:8001' });
+    const res = await request(portal.app).get('/healthz');
+    const csp = res.headers['content-security-policy'];
+    expect(csp).toContain("default-src 'self'");
+    expect(csp).toContain("form-action 'self' https://checkout.stripe.com http://127.0.0.1:8001");
+    expect(csp).toContain("frame-ancestors 'none'");
+    expect(csp).not.toContain('upgrade-insecure-requests');
+    expect(res.headers['x-frame-options']).toBe('DENY');
+    expect(res.headers['x-content-type-options']).toBe('nosniff');
+    expect(res.headers['referrer-policy']).toBe('strict-origin-when-cross-origin');
+    expect(res.headers['strict-transport-security']).toBeUndefined();
+  });
+
+  it('when SECURITY_HEADERS=false, then the proxy in front is trusted to add them', async () => {
+    portal = createTestPortal({ SECURITY_HEADERS: 'false' });
+    const res = await request(portal.app).get('/healthz');
+    expect(res.headers['content-security-policy']).toBeUndefined();
+  });
+});
