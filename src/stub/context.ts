@@ -1,0 +1,35 @@
+import type { Eta } from 'eta';
+import type { Logger } from '../lib/logger.js';
+import type { RollingWindowLimiter } from '../lib/rate-limit.js';
+import type { StubClock } from './clock.js';
+import type { StubConfig } from './config.js';
+import type { ApiKeyRing } from './domain/api-key.js';
+import type { DnsService } from './domain/dns.js';
+import type { Faults } from './domain/faults.js';
+import type { OrderService } from './domain/orders.js';
+import type { StubStore } from './store/index.js';
+
+export interface FakePartner {
+  id: number;
+  email: string;
+  createdAt: number;
+}
+
+/** Everything the routes need, built once in startStub. */
+export interface StubContext {
+  config: StubConfig;
+  /** Base URL the stub is reachable at (checkout URLs), without /api/v1. */
+  publicUrl: string;
+  clock: StubClock;
+  store: StubStore;
+  keys: ApiKeyRing;
+  faults: Faults;
+  orders: OrderService;
+  dns: DnsService;
+  partner: FakePartner;
+  limiters: { partner: RollingWindowLimiter; ip: RollingWindowLimiter };
+  views: Eta;
+  logger: Logger;
+  /** Moves the stub clock and resolves once the work that fell due has run. */
+  advanceClock(seconds: number): Promise<void>;
+}

@@ -1,0 +1,28 @@
+import { formatApiTime, type Order } from '../../contract/index.js';
+import type { OrderRow } from '../store/orders.js';
+
+const apiTime = (ms: number | null) => (ms === null ? null : formatApiTime(ms));
+
+export function checkoutUrl(publicUrl: string, sessionId: string): string {
+  return `${publicUrl}/checkout/${sessionId}`;
+}
+
+/** The order as every order endpoint returns it, and as webhook payloads carry it. */
+export function presentOrder(row: OrderRow, publicUrl: string): Order {
+  return {
+    id: row.id,
+    tier: row.tier,
+    duration_months: row.duration_months,
+    credit_usd: row.credit_usd,
+    amount_cents: row.amount_cents,
+    currency: 'usd',
+    status: row.status,
+    checkout_url: checkoutUrl(publicUrl, row.session_id),
+    panel_url: row.panel_url,
+    expires_at: apiTime(row.expires_at),
+    language: row.language,
+    external_id: row.external_id,
+    created_at: formatApiTime(row.created_at),
+    paid_at: apiTime(row.paid_at),
+  };
+}

@@ -1,0 +1,150 @@
+import { createServer } from 'node:http';
+import type { Express } from 'express';
+import { Agent } from 'undici';
+import { createLogger, type Logger } from '../lib/logger.js';
+import { closeServer, listen } from '../lib/net.js';
+import { RollingWindowLimiter } from '../lib/rate-limit.js';
+import { createViews } from '../lib/views.js';
+import { createStubApp } from './app.js';
+import { StubClock } from './clock.js';
+import { resolveStubConfig, type StubConfig, type StubConfigInput } from './config.js';
+import type { StubContext } from './context.js';
+import { ApiKeyRing } from './domain/api-key.js';
+import { DnsService } from './domain/dns.js';
+import { WebhookEvents } from './domain/events.js';
+import { Faults } from './domain/faults.js';
+import { OrderService } from './domain/orders.js';
+import { openStubStore } from './store/index.js';
+import { Scheduler } from './webhooks/scheduler.js';
+import { sendWebhook } from './webhooks/send.js';
+
+export { loadStubConfig, resolveStubConfig, type StubConfig, type StubConfigInput } from './config.js';
+
+export interface RunningStub {
+  /** Base URL, without /api/v1. */
+  url: string;
+  /** The current API key (changes on POST /_stub/rotate-key). */
+  apiKey(): string;
+  webhookSecret: string;
+  /** The partner-level webhook URL deliveries go to when an order has none. */
+  webhookUrl: string | null;
+  clock: {
+    now(): number;
+    /** Moves the stub clock and resolves once what fell due has run (each due delivery attempted once). */
+    advance(seconds: number): Promise<void>;
+  };
+  /** Resolves once nothing is due right now (deliveries attempted, deploys finished). */
+  idle(): Promise<void>;
+  config: StubConfig;
+  /** The Express app, for supertest. */
+  app: Express;
+  close(): Promise<void>;
+}
+
+const WINDOW_MS = 60_000;
+const CLOCK_OFFSET_KEY = 'clock_offset_ms';
+
+/**
+ * Starts the stub: opens (or resumes) its database, listens, and starts the scheduler that runs
+ * due work. Accepts a config from loadStubConfig or any subset of fields (defaults fill the rest).
+ */
+export async function startStub(config: StubConfig | StubConfigInput = {}, options: { logger?: Logger } = {}): Promise<RunningStub> {
+  const resolved = resolveStubConfig(config);
+  const logger = options.logger ?? createLogger('silent');
+  const store = openStubStore(resolved.dbPath);
+  const server = createServer();
+  try {
+    const address = await listen(server, resolved.port, resolved.host);
+    const publicUrl = resolved.publicUrl ?? `http://127.0.0.1:${address.port}`;
+    return assemble(resolved, publicUrl, store, server, logger);
+  } catch (error) {
+    store.db.close();
+    throw error;
+  }
+}
+
+function assemble(
+  config: StubConfig,
+  publicUrl: string,
+  store: ReturnType<typeof openStubStore>,
+  server: ReturnType<typeof createServer>,
+  logger: Logger,
+): RunningStub {
+  const clock = new StubClock(Number(store.meta.get(CLOCK_OFFSET_KEY) ?? 0));
+  const createdAt = Number(store.meta.getOrInit('partner_created_at', () => String(clock.now())));
+  const keys = new ApiKeyRing(config.apiKey, clock.now());
+  const faults = new Faults();
+  const dispatcher = new Agent({ keepAliveTimeout: 4_000 });
+
+  // The scheduler needs the order service and the service wakes the scheduler: late-bound.
+  let scheduler: Scheduler | undefined;
+  const events = new WebhookEvents({
+    store,
+    publicUrl,
+    partnerWebhookUrl: config.webhookUrl,
+    retrySchedule: config.retrySchedule,
+    onEnqueued: () => scheduler?.wake(),
+  });
+  const orders = new OrderService(config, store, clock, events, faults);
+  scheduler = new Scheduler({
+    clock,
+    deliveries: store.deliveries,
+    retrySchedule: config.retrySchedule,
+    runLifecycle: (now) =>
+      store.transaction(() => {
+        store.idempotency.purgeExpired(now);
+        return orders.runDue(now);
+      }),
+    nextLifecycleAt: () => orders.nextDueAt(),
+    send: (delivery, shutdown) => sendWebhook(dispatcher, config.webhookSecret, delivery, shutdown),
+    logger,
+  });
+
+  const advanceClock = async (seconds: number) => {
+    clock.advance(seconds);
+    store.meta.set(CLOCK_OFFSET_KEY, String(clock.offsetMs));
+    scheduler.wake();
+    await scheduler.idle();
+  };
+
+  const ctx: StubContext = {
+    config,
+    publicUrl,
+    clock,
+    store,
+    keys,
+    faults,
+    orders,
+    dns: new DnsService(config, store, faults),
+    partner: { id: 1, email: `partner@${config.apexDomain}`, createdAt },
+    limiters: {
+      partner: new RollingWindowLimiter(config.rateLimit, WINDOW_MS, () => clock.now()),
+      ip: new RollingWindowLimiter(config.ipRateLimit, WINDOW_MS, () => clock.now()),
+    },
+    views: createViews({ cache: true }),
+    logger,
+    advanceClock,
+  };
+  const app = createStubApp(ctx);
+  server.on('request', app);
+  scheduler.start();
+
+  let closing: Promise<void> | undefined;
+  return {
+    url: publicUrl,
+    apiKey: () => keys.current(),
+    webhookSecret: config.webhookSecret,
+    webhookUrl: config.webhookUrl,
+    clock: { now: () => clock.now(), advance: advanceClock },
+    idle: () => scheduler.idle(),
+    config,
+    app,
+    close: () =>
+      (closing ??= (async () => {
+        await closeServer(server);
+        await scheduler.close();
+        await dispatcher.close();
+        store.db.close();
+      })()),
+  };
+}

@@ -1,0 +1,50 @@
+import { createLogger } from '../lib/logger.js';
+import { loadStubConfig, startStub } from './index.js';
+
+/** `npm run stub`: the stub on its own, configured from STUB_* variables. */
+async function main(): Promise<void> {
+  let config;
+  try {
+    config = loadStubConfig(process.env);
+  } catch (error) {
+    console.error(`stub: bad configuration: ${(error as Error).message}`);
+    process.exit(1);
+  }
+  const logger = createLogger(process.env.LOG_LEVEL ?? 'info', 'stub');
+  const stub = await startStub(config, { logger });
+
+  // One block on stderr for a human, apart from the JSON logs on stdout.
+  process.stderr.write(
+    [
+      '',
+      'mintbot Brand Partner API stub is running',
+      `  URL             ${stub.url}/api/v1`,
+      `  API key         ${stub.apiKey()}`,
+      `  webhook secret  ${stub.webhookSecret}`,
+      `  webhook URL     ${stub.webhookUrl ?? '(none: set STUB_WEBHOOK_URL or pass webhook_url per order)'}`,
+      `  database        ${config.dbPath}`,
+      '',
+    ].join('\n') + '\n',
+  );
+
+  let stopping = false;
+  const stop = (signal: string) => {
+    if (stopping) return;
+    stopping = true;
+    logger.info({ signal }, 'stub shutting down');
+    stub.close().then(
+      () => process.exit(0),
+      (error: unknown) => {
+        logger.error({ err: error }, 'stub did not close cleanly');
+        process.exit(1);
+      },
+    );
+  };
+  process.on('SIGINT', () => stop('SIGINT'));
+  process.on('SIGTERM', () => stop('SIGTERM'));
+}
+
+main().catch((error: unknown) => {
+  console.error(`stub: failed to start: ${(error as Error).message}`);
+  process.exit(1);
+});

@@ -1,0 +1,80 @@
+/**
+ * The stub's schema, one entry per version (see openDatabase). Times are stub-clock epoch
+ * milliseconds; they are formatted as API times only at the HTTP boundary.
+ */
+export const STUB_MIGRATIONS: readonly string[] = [
+  `
+  CREATE TABLE meta (
+    key   TEXT PRIMARY KEY,
+    value TEXT NOT NULL
+  );
+
+  CREATE TABLE orders (
+    id               INTEGER PRIMARY KEY AUTOINCREMENT,
+    tier             TEXT    NOT NULL,
+    duration_months  INTEGER NOT NULL,
+    credit_usd       INTEGER NOT NULL,
+    amount_cents     INTEGER NOT NULL,
+    status           TEXT    NOT NULL,
+    session_id       TEXT    NOT NULL UNIQUE,
+    language         TEXT,
+    external_id      TEXT,
+    success_url      TEXT    NOT NULL,
+    cancel_url       TEXT    NOT NULL,
+    webhook_url      TEXT,
+    renews_order_id  INTEGER REFERENCES orders(id),
+    deploy_will_fail INTEGER NOT NULL DEFAULT 0,
+    panel_url        TEXT,
+    expires_at       INTEGER,
+    created_at       INTEGER NOT NULL,
+    paid_at          INTEGER
+  );
+  CREATE INDEX orders_status ON orders(status, id);
+
+  CREATE TABLE revenue_events (
+    id                INTEGER PRIMARY KEY AUTOINCREMENT,
+    order_id          INTEGER NOT NULL REFERENCES orders(id),
+    kind              TEXT    NOT NULL,
+    gross_cents       INTEGER NOT NULL,
+    partner_cut_cents INTEGER NOT NULL,
+    mintbot_cut_cents INTEGER NOT NULL,
+    created_at        INTEGER NOT NULL,
+    payout_id         TEXT,
+    payout_at         INTEGER
+  );
+
+  CREATE TABLE deliveries (
+    id              INTEGER PRIMARY KEY AUTOINCREMENT,
+    event_id        TEXT    NOT NULL,
+    event_type      TEXT    NOT NULL,
+    order_id        INTEGER NOT NULL REFERENCES orders(id),
+    url             TEXT    NOT NULL,
+    payload         TEXT    NOT NULL,
+    state           TEXT    NOT NULL CHECK (state IN ('pending', 'delivered', 'exhausted')),
+    attempts        INTEGER NOT NULL DEFAULT 0,
+    last_status     INTEGER,
+    last_error      TEXT,
+    next_attempt_at INTEGER,
+    created_at      INTEGER NOT NULL
+  );
+  CREATE INDEX deliveries_due ON deliveries(state, next_attempt_at);
+
+  CREATE TABLE idempotency_keys (
+    key         TEXT    PRIMARY KEY,
+    fingerprint TEXT    NOT NULL,
+    status      INTEGER NOT NULL,
+    body        TEXT    NOT NULL,
+    created_at  INTEGER NOT NULL
+  );
+  CREATE INDEX idempotency_keys_age ON idempotency_keys(created_at);
+
+  CREATE TABLE dns_records (
+    id          INTEGER PRIMARY KEY AUTOINCREMENT,
+    name        TEXT NOT NULL,
+    destination TEXT NOT NULL
+  );
+  CREATE INDEX dns_records_name ON dns_records(name, id);
+  -- zone.ee-looking ids: the first record gets 9182734.
+  INSERT INTO sqlite_sequence (name, seq) VALUES ('dns_records', 9182733);
+  `,
+];
