@@ -1,0 +1,176 @@
+import { randomUUID } from 'node:crypto';
+import { isUtf8 } from 'node:buffer';
+import type { IncomingMessage, ServerResponse } from 'node:http';
+import { verify, WEBHOOK_HEADERS } from '../../contract/index.js';
+import type { PortalDeps } from '../deps.js';
+import { WebhookStore } from './store.js';
+
+export const WEBHOOK_PATH = '/webhooks/mintoffice';
+/** Past this many body bytes the delivery is refused with 413 and reading stops. */
+export const MAX_WEBHOOK_BYTES = 256 * 1024;
+
+const EVENT_ID = /^[A-Za-z0-9._:-]{1,200}$/;
+const EVENT_TYPE = /^[A-Za-z0-9._-]{1,64}$/;
+const REQUEST_ID = /^[A-Za-z0-9._:-]{8,128}$/;
+
+type Reason =
+  | 'no_secret'
+  | 'signature_missing'
+  | 'signature_malformed'
+  | 'signature_stale'
+  | 'signature_mismatch'
+  | 'event_id_missing'
+  | 'event_id_invalid'
+  | 'event_type_missing'
+  | 'event_type_invalid'
+  | 'body_not_utf8'
+  | 'body_not_json'
+  | 'body_not_object'
+  | 'body_too_large';
+
+/** What goes on the wire for each refusal. 401s never say why (the log does). */
+const ANSWERS: Record<Reason, { status: number; body: Buffer }> = {
+  no_secret: answer(401, 'unauthorized'),
+  signature_missing: answer(401, 'unauthorized'),
+  signature_malformed: answer(401, 'unauthorized'),
+  signature_stale: answer(401, 'unauthorized'),
+  signature_mismatch: answer(401, 'unauthorized'),
+  event_id_missing: answer(400, 'X-Mintbot-Event-Id is required'),
+  event_id_invalid: answer(400, 'X-Mintbot-Event-Id must be 1-200 characters of A-Z a-z 0-9 . _ : -'),
+  event_type_missing: answer(400, 'X-Mintbot-Event-Type is required'),
+  event_type_invalid: answer(400, 'X-Mintbot-Event-Type must be 1-64 characters of A-Z a-z 0-9 . _ -'),
+  body_not_utf8: answer(400, 'the body must be UTF-8'),
+  body_not_json: answer(400, 'the body must be JSON'),
+  body_not_object: answer(400, 'the body must be a JSON object'),
+  body_too_large: answer(413, `the body must be at most ${MAX_WEBHOOK_BYTES} bytes`),
+};
+const STORED = Buffer.from('{"received":true}');
+const REPLAYED = Buffer.from('{"received":true,"duplicate":true}');
+const FAILED = Buffer.from('{"error":"could not store the event; please retry"}');
+const EMPTY = Buffer.alloc(0);
+
+function answer(status: number, message: string): { status: number; body: Buffer } {
+  return { status, body: Buffer.from(JSON.stringify({ error: message })) };
+}
+
+export type WebhookHandler = (req: IncomingMessage, res: ServerResponse) => void;
+
+/**
+ * POST /webhooks/mintoffice as a bare node:http listener (Express's per-request cost is large at
+ * thousands of events per second). The order of checks: size cap while reading, signature over
+ * the exact bytes (nothing is parsed before), event headers, UTF-8, JSON object; then one
+ * transaction stores and applies the event. Nothing slow runs here: no outbound call, no info log.
+ */
+export function createWebhookHandler(deps: Pick<PortalDeps, 'config' | 'db' | 'logger'>): WebhookHandler {
+  const { config, logger } = deps;
+  const store = new WebhookStore(deps.db);
+
+  function send(req: IncomingMessage, res: ServerResponse, status: number, body: Buffer, requestId: string, close = false): void {
+    const headers: Record<string, string | number> = {
+      'Content-Type': 'application/json',
+      'Content-Length': body.length,
+      'Cache-Control': 'no-store',
+      'X-Content-Type-Options': 'nosniff',
+      'X-Request-Id': requestId,
+    };
+    if (close) headers['Connection'] = 'close';
+    res.writeHead(status, headers);
+    res.end(body);
+    void req;
+  }
+
+  function refuse(req: IncomingMessage, res: ServerResponse, requestId: string, reason: Reason, body: Buffer, close = false): void {
+    const eventId = headerOf(req, WEBHOOK_HEADERS.eventId) ?? null;
+    const eventType = headerOf(req, WEBHOOK_HEADERS.eventType) ?? null;
+    try {
+      store.reject({ reason, eventId, eventType, body });
+    } catch (err) {
+      logger.error({ reqId: requestId, err }, 'webhook: could not record a rejected delivery');
+    }
+    logger.warn({ reqId: requestId, reason, eventId: eventId?.slice(0, 200), eventType: eventType?.slice(0, 64) }, 'webhook rejected');
+    const a = ANSWERS[reason];
+    send(req, res, a.status, a.body, requestId, close);
+  }
+
+  function handle(req: IncomingMessage, res: ServerResponse, requestId: string, raw: Buffer): void {
+    const secret = config.webhookSecret;
+    if (!secret) return refuse(req, res, requestId, 'no_secret', raw);
+    const checked = verify(secret, raw, headerOf(req, WEBHOOK_HEADERS.signature));
+    if (!checked.ok) return refuse(req, res, requestId, `signature_${checked.reason}`, raw);
+
+    const eventId = headerOf(req, WEBHOOK_HEADERS.eventId);
+    if (!eventId) return refuse(req, res, requestId, 'event_id_missing', raw);
+    if (!EVENT_ID.test(eventId)) return refuse(req, res, requestId, 'event_id_invalid', raw);
+    const eventType = headerOf(req, WEBHOOK_HEADERS.eventType);
+    if (!eventType) return refuse(req, res, requestId, 'event_type_missing', raw);
+    if (!EVENT_TYPE.test(eventType)) return refuse(req, res, requestId, 'event_type_invalid', raw);
+
+    if (!isUtf8(raw)) return refuse(req, res, requestId, 'body_not_utf8', raw);
+    const text = raw.toString('utf8');
+    let parsed: unknown;
+    try {
+      parsed = JSON.parse(text);
+    } catch {
+      return refuse(req, res, requestId, 'body_not_json', raw);
+    }
+    if (typeof parsed !== 'object' || parsed === null || Array.isArray(parsed)) {
+      return refuse(req, res, requestId, 'body_not_object', raw);
+    }
+
+    let outcome;
+    try {
+      outcome = store.ingest(eventId, eventType, text, parsed as Record<string, unknown>);
+    } catch (err) {
+      // Not acknowledged, so the sender retries; the retry is stored once.
+      logger.error({ reqId: requestId, err, eventId }, 'webhook: could not store the event');
+      return send(req, res, 500, FAILED, requestId);
+    }
+    if (logger.isLevelEnabled('debug')) logger.debug({ reqId: requestId, eventId, eventType, ...outcome }, 'webhook received');
+    send(req, res, 200, outcome.stored ? STORED : REPLAYED, requestId);
+  }
+
+  return (req, res) => {
+    const incomingId = req.headers['x-request-id'];
+    const existing = res.getHeader('X-Request-Id');
+    const requestId =
+      typeof existing === 'string' ? existing : typeof incomingId === 'string' && REQUEST_ID.test(incomingId) ? incomingId : randomUUID();
+
+    const declared = Number(req.headers['content-length']);
+    if (declared > MAX_WEBHOOK_BYTES) {
+      // Refused before reading a byte; the connection closes so the rest is never read.
+      return refuse(req, res, requestId, 'body_too_large', EMPTY, true);
+    }
+
+    const chunks: Buffer[] = [];
+    let size = 0;
+    let done = false;
+    req.on('data', (chunk: Buffer) => {
+      if (done) return;
+      size += chunk.length;
+      if (size > MAX_WEBHOOK_BYTES) {
+        done = true;
+        req.pause();
+        return refuse(req, res, requestId, 'body_too_large', chunks.length ? Buffer.concat(chunks) : chunk, true);
+      }
+      chunks.push(chunk);
+    });
+    req.on('end', () => {
+      if (done) return;
+      done = true;
+      handle(req, res, requestId, chunks.length === 1 ? chunks[0]! : Buffer.concat(chunks, size));
+    });
+    req.on('aborted', () => {
+      if (done) return;
+      done = true;
+      logger.warn({ reqId: requestId }, 'webhook: the sender went away mid-body');
+    });
+    req.on('error', () => {
+      done = true;
+    });
+  };
+}
+
+function headerOf(req: IncomingMessage, name: string): string | undefined {
+  const value = req.headers[name];
+  return Array.isArray(value) ? value[0] : value;
+}
