@@ -1,4 +1,4 @@
-import { createServer, type Server } from 'node:http';
+import { createServer, type RequestListener, type Server } from 'node:http';
 import type { Dispatcher } from 'undici';
 import { createLogger, type Logger } from '../lib/logger.js';
 import { closeServer, listen } from '../lib/net.js';
@@ -9,10 +9,16 @@ import type { PortalDeps } from './deps.js';
 import { MintOfficeClient } from './mintoffice/client.js';
 import { SettingsCache } from './mintoffice/settings-cache.js';
 import { openPortalDb } from './store/db.js';
+import { createWebhookHandler, WEBHOOK_PATH } from './webhooks/handler.js';
 
 export interface Portal {
   deps: PortalDeps;
   app: ReturnType<typeof createPortalApp>;
+  /**
+   * The node:http listener to serve: POST /webhooks/mintoffice goes straight to the bare webhook
+   * handler (Express's per-request cost matters at thousands of events/s), the rest to `app`.
+   */
+  handler: RequestListener;
   /** Starts background work (settings refresh, outbox, polling). Tests may skip it. */
   startWorkers(): void;
   close(): Promise<void>;
@@ -43,10 +49,20 @@ export function createPortal(config: PortalConfig, options: PortalOptions = {}):
   const views = createViews({ cache: true });
   const deps: PortalDeps = { config, db, logger, api, settings, views };
   const app = createPortalApp(deps);
+  const webhook = createWebhookHandler(deps);
+  const handler: RequestListener = (req, res) => {
+    const url = req.url ?? '';
+    if (req.method === 'POST' && url.startsWith(WEBHOOK_PATH) && (url.length === WEBHOOK_PATH.length || url[WEBHOOK_PATH.length] === '?')) {
+      webhook(req, res);
+    } else {
+      app(req, res);
+    }
+  };
   const stops: Array<() => void | Promise<void>> = [];
   return {
     deps,
     app,
+    handler,
     startWorkers() {
       settings.start();
       stops.push(() => settings.stop());
@@ -68,7 +84,7 @@ export interface RunningPortal extends Portal {
 export async function startPortal(config: PortalConfig, options: PortalOptions = {}): Promise<RunningPortal> {
   const portal = createPortal(config, options);
   portal.startWorkers();
-  const httpServer = createServer(portal.app);
+  const httpServer = createServer(portal.handler);
   httpServer.keepAliveTimeout = 5_000;
   const address = await listen(httpServer, config.port, config.host);
   const host = address.family === 'IPv6' ? `[${address.address}]` : address.address;
