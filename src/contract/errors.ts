@@ -33,12 +33,16 @@ export const ApiErrorBody = z.object({
 });
 export type ApiErrorBody = z.infer<typeof ApiErrorBody>;
 
-/** Turns a zod failure into the one-line message the API uses: `field: what is wrong`. */
+/**
+ * Turns a zod failure into the one-line message the API uses: `field: what is wrong`.
+ * Parse with `{ reportInput: true }` to get "is required" for missing fields: zod 4 leaves
+ * `issue.input` out otherwise, so a wrong type cannot be told from a missing field.
+ */
 export function describeZodError(error: z.ZodError): string {
   const issue = error.issues[0];
   if (!issue) return 'invalid request body';
   const field = issue.path.map(String).join('.');
-  if (issue.code === 'invalid_type' && issue.input === undefined) {
+  if (issue.code === 'invalid_type' && 'input' in issue && issue.input === undefined) {
     return `${field || 'body'}: is required`;
   }
   return field ? `${field}: ${issue.message}` : issue.message;
