@@ -83,7 +83,7 @@ function assemble(
     publicUrl,
     partnerWebhookUrl: config.webhookUrl,
     retrySchedule: config.retrySchedule,
-    onEnqueued: () => scheduler?.wake(),
+    onEvent: () => scheduler?.wake(),
   });
   const orders = new OrderService(config, store, clock, events, faults);
   scheduler = new Scheduler({

@@ -9,8 +9,11 @@ export interface WebhookEventsOptions {
   /** STUB_WEBHOOK_URL; an order's own webhook_url overrides it. */
   partnerWebhookUrl: string | null;
   retrySchedule: readonly number[];
-  /** Called after a delivery is queued, so the scheduler can wake up. */
-  onEnqueued: () => void;
+  /**
+   * Called on every event, delivered or not: an event means the order changed, which may bring
+   * new due work (a deploy to finish) as well as a queued delivery. The scheduler wakes up.
+   */
+  onEvent: () => void;
 }
 
 /**
@@ -21,6 +24,7 @@ export class WebhookEvents {
   constructor(private readonly options: WebhookEventsOptions) {}
 
   emit(order: OrderRow, type: EventType, at: number, extra: { error?: DeployError } = {}): void {
+    this.options.onEvent();
     const url = order.webhook_url ?? this.options.partnerWebhookUrl;
     if (!url) return;
     this.options.store.deliveries.enqueue({
@@ -32,6 +36,5 @@ export class WebhookEvents {
       created_at: at,
       next_attempt_at: at + this.options.retrySchedule[0]! * 1000,
     });
-    this.options.onEnqueued();
   }
 }
