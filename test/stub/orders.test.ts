@@ -1,7 +1,8 @@
 import { randomUUID } from 'node:crypto';
 import request from 'supertest';
 import { afterEach, describe, expect, it } from 'vitest';
-import { Order, OrderList, parseApiTime, type StubConfigInput } from '../../src/contract/index.js';
+import { Order, OrderList, parseApiTime } from '../../src/contract/index.js';
+import type { StubConfigInput } from '../../src/stub/index.js';
 import { startTestStub, type TestStub } from '../support/stub.js';
 import { bearer, cancel, createOrder, getOrder, orderBody, pay, postOrder } from './helpers.js';
 
@@ -191,6 +192,17 @@ describe('deploy quota', () => {
     expect((await postOrder(stub, orderBody())).status).toBe(201);
     const full = await postOrder(stub, orderBody());
     expect(full.body).toMatchObject({ error: { code: 'quota_exceeded' }, deploys_used: 2 });
+  });
+
+  it('when every slot is used, then reviving an expired agent by renewal is 422 quota_exceeded', async () => {
+    await start({ deployQuota: 1 });
+    const trial = await deployedOrder({ tier: 'trial' });
+    await stub.clock.advance(24 * 3600);
+    expect((await getOrder(stub, trial.id)).status).toBe('expired');
+    await createOrder(stub);
+    const res = await renew(trial.id);
+    expect(res.status).toBe(422);
+    expect(res.body).toMatchObject({ error: { code: 'quota_exceeded' }, deploys_used: 1, deploy_quota: 1 });
   });
 
   it('when every slot is used, then renewing a live agent is still allowed', async () => {
