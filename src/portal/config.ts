@@ -54,6 +54,7 @@ const EnvSchema = z.object({
   INQUIRY_NOTIFY_URL: optional(httpUrl('INQUIRY_NOTIFY_URL')),
   INQUIRY_RATE_LIMIT: optional(int('INQUIRY_RATE_LIMIT', 1, 100_000)),
   INQUIRY_RATE_WINDOW_SECONDS: optional(int('INQUIRY_RATE_WINDOW_SECONDS', 1, 86_400)),
+  ORDER_POLL_SECONDS: optional(int('ORDER_POLL_SECONDS', 1, 3_600)),
 });
 
 export interface PortalConfig {
@@ -80,6 +81,8 @@ export interface PortalConfig {
   inquiryNotifyUrl: string | undefined;
   inquiryRateLimit: number;
   inquiryRateWindowMs: number;
+  /** How often open orders are polled from the API when no webhook secret is configured. */
+  orderPollMs: number;
   /** True unless the API is the live one: pages show a "TEST MODE" strip. */
   testMode: boolean;
 }
@@ -128,6 +131,7 @@ export function loadPortalConfig(env: Record<string, string | undefined> = proce
     inquiryNotifyUrl: e.INQUIRY_NOTIFY_URL,
     inquiryRateLimit: e.INQUIRY_RATE_LIMIT ?? 5,
     inquiryRateWindowMs: (e.INQUIRY_RATE_WINDOW_SECONDS ?? 600) * 1000,
+    orderPollMs: (e.ORDER_POLL_SECONDS ?? 5) * 1000,
     testMode: (e.MINTOFFICE_API_URL ?? '') !== LIVE_API_URL,
   };
 }

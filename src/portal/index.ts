@@ -8,6 +8,8 @@ import type { PortalConfig } from './config.js';
 import type { PortalDeps } from './deps.js';
 import { MintOfficeClient } from './mintoffice/client.js';
 import { SettingsCache } from './mintoffice/settings-cache.js';
+import { OrderPoller } from './orders/poller.js';
+import { OrderStore } from './orders/store.js';
 import { openPortalDb } from './store/db.js';
 import { createWebhookHandler, WEBHOOK_PATH } from './webhooks/handler.js';
 
@@ -66,6 +68,12 @@ export function createPortal(config: PortalConfig, options: PortalOptions = {}):
     startWorkers() {
       settings.start();
       stops.push(() => settings.stop());
+      if (!config.webhookSecret) {
+        // No webhook secret: events cannot be verified, so follow open orders by polling the API.
+        const poller = new OrderPoller(api, new OrderStore(db), logger, config.orderPollMs);
+        poller.start();
+        stops.push(() => poller.stop());
+      }
     },
     async close() {
       for (const stop of stops.reverse()) await stop();
