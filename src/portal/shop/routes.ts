@@ -1,7 +1,315 @@
-import { Router } from 'express';
+import { randomUUID } from 'node:crypto';
+import express, { Router, type Request, type Response } from 'express';
+import { z } from 'zod';
+import { DurationMonths, Tier, type Order } from '../../contract/index.js';
+import type { ApiResult } from '../mintoffice/client.js';
 import type { PortalDeps } from '../deps.js';
+import { sendError } from '../http/errors.js';
+import { wantsJson } from '../http/render.js';
+import { OrderStore, type OrderRow } from '../orders/store.js';
+import { Catalog } from './catalog.js';
+import { Checkout, type SubmitOutcome } from './checkout.js';
+import { loadPlans } from './plans.js';
+import { statusView } from './status-view.js';
 
-// Placeholder: replaced by the shop feature.
-export function shopRouter(_deps: PortalDeps): Router {
-  return Router();
+const IdempotencyKey = z.string().regex(/^[A-Za-z0-9_-]{16,64}$/);
+const Ref = z.string().regex(/^[A-Za-z0-9_-]{22,64}$/);
+const Duration = z.enum(['1', '3', '12'], { error: 'Please choose 1, 3 or 12 months.' }).transform((v) => DurationMonths.parse(Number(v)));
+const CreditUsd = z.string().regex(/^\d{1,6}$/).transform(Number);
+
+/** The /buy form: every field a string (urlencoded, not extended); repeated fields are refused. */
+const BuyForm = z.object({
+  plan: z.string().max(20).optional(),
+  duration_months: z.string().max(4).optional(),
+  credit_usd: z.string().max(10).optional(),
+  language: z.string().max(10).optional(),
+  idempotency_key: z.string().max(100).optional(),
+});
+
+const RenewForm = z.object({
+  ref: z.string().max(100).optional(),
+  duration_months: z.string().max(4).optional(),
+  idempotency_key: z.string().max(100).optional(),
+});
+
+interface Choices {
+  plan: string;
+  duration: number;
+  credit: number;
+  language: string;
+}
+
+/** Stands in for the per-view idempotency key in pre-rendered forms (see formPage). */
+const KEY_SLOT = 'KEYSLOT0KEYSLOT0KEYSLOT0KEYSLOT0';
+
+/**
+ * The storefront: plan cards, the picker, POST /buy → API order → 303 to checkout, the live status
+ * page (+ its JSON), cancel, renew. No page view waits on the API: prices and credit options come
+ * from the settings cache, and pages that do not depend on the request are rendered once per
+ * settings snapshot.
+ */
+export function shopRouter(deps: PortalDeps): Router {
+  const { config, logger, api, settings, views } = deps;
+  const plans = loadPlans(config.plansFile);
+  const store = new OrderStore(deps.db);
+  const checkout = new Checkout(store, logger, config.publicBaseUrl, config.checkoutOrigins);
+  const languages = new Set(plans.languages.map((l) => l.code));
+  const defaultLanguage = plans.languages[0]!.code;
+  const form = express.urlencoded({ extended: false, limit: '4kb', parameterLimit: 20 });
+
+  let catalog = new Catalog(plans, settings.get());
+  let homeHtml: Buffer | undefined;
+  const formPages = new Map<string, [string, string]>();
+  /** The catalog for the current settings snapshot; cached pages are dropped when it changes. */
+  const current = (): Catalog => {
+    const snapshot = settings.get();
+    if (snapshot !== catalog.snapshot) {
+      catalog = new Catalog(plans, snapshot);
+      homeHtml = undefined;
+      formPages.clear();
+    }
+    return catalog;
+  };
+
+  const render = (view: string, path: string, data: Record<string, unknown>): string =>
+    views.render(view, { brand: config.brand, testMode: config.testMode, path, ...data });
+
+  const sendHtml = (res: Response, status: number, html: string | Buffer, cache = 'no-store'): void => {
+    res.status(status).setHeader('Cache-Control', cache);
+    res.type('html').send(html);
+  };
+
+  const formData = (cat: Catalog, choices: Choices, extra: Record<string, unknown>) => ({
+    title: 'Choose your plan',
+    cards: cat.cards,
+    pricesKnown: cat.snapshot !== undefined,
+    choices,
+    durations: cat.durations(choices.plan),
+    creditOptions: cat.creditOptions,
+    languages: plans.languages,
+    currency: cat.currency,
+    script: '/static/js/buy.js',
+    ...extra,
+  });
+
+  const defaultChoices = (cat: Catalog, plan?: unknown): Choices => ({
+    plan: typeof plan === 'string' && cat.tiers.has(plan) ? plan : cat.defaultTier,
+    duration: 1,
+    credit: 0,
+    language: defaultLanguage,
+  });
+
+  /**
+   * The picker for a plain page view. Rendered once per plan and settings snapshot with a slot
+   * for the idempotency key, which is new on every view.
+   */
+  const formPage = (cat: Catalog, choices: Choices): string => {
+    let parts = formPages.get(choices.plan);
+    if (!parts) {
+      const html = render('portal/buy', '/buy', formData(cat, choices, { idempotencyKey: KEY_SLOT }));
+      const at = html.indexOf(KEY_SLOT);
+      parts = [html.slice(0, at), html.slice(at + KEY_SLOT.length)];
+      formPages.set(choices.plan, parts);
+    }
+    return parts[0] + randomUUID() + parts[1];
+  };
+
+  const reRenderForm = (req: Request, res: Response, status: number, message: string, choices: Choices, notice?: string, retryAfter?: number): void => {
+    if (retryAfter) res.setHeader('Retry-After', String(retryAfter));
+    if (wantsJson(req)) {
+      res.status(status).json({ error: message });
+      return;
+    }
+    const cat = current();
+    const html = render('portal/buy', '/buy', formData(cat, choices, { idempotencyKey: randomUUID(), error: message, notice }));
+    sendHtml(res, status, html);
+  };
+
+  const router = Router();
+
+  router.get('/', (_req, res) => {
+    const cat = current();
+    homeHtml ??= Buffer.from(render('portal/home', '/', { cards: cat.cards, pricesKnown: cat.snapshot !== undefined, title: undefined }));
+    sendHtml(res, 200, homeHtml, 'no-cache');
+  });
+
+  router.get('/buy', (req, res) => {
+    const cat = current();
+    sendHtml(res, 200, formPage(cat, defaultChoices(cat, req.query.plan)));
+  });
+
+  router.get('/cancel', (req, res) => {
+    const cat = current();
+    const choices = defaultChoices(cat, req.query.plan);
+    const html = render('portal/buy', '/buy', formData(cat, choices, {
+      idempotencyKey: randomUUID(),
+      title: 'Checkout cancelled',
+      notice: 'Checkout cancelled: nothing was charged. Your plan is still selected below whenever you are ready.',
+    }));
+    sendHtml(res, 200, html);
+  });
+
+  router.post('/buy', form, async (req, res) => {
+    const cat = current();
+    const shape = BuyForm.safeParse(req.body ?? {});
+    const body = shape.success ? shape.data : {};
+    const plan = Tier.safeParse(body.plan);
+    const duration = Duration.safeParse(body.duration_months);
+    const credit = CreditUsd.safeParse(body.credit_usd ?? '0');
+    const language = body.language === undefined || body.language === '' ? defaultLanguage : body.language;
+    const key = IdempotencyKey.safeParse(body.idempotency_key);
+    const choices: Choices = {
+      plan: plan.success && cat.tiers.has(plan.data) ? plan.data : cat.defaultTier,
+      duration: duration.success ? duration.data : 1,
+      credit: credit.success && cat.allowsCredit(credit.data) ? credit.data : 0,
+      language: languages.has(language) ? language : defaultLanguage,
+    };
+    const refuse = (status: number, message: string) => {
+      logger.info({ reqId: req.id, status, reason: message }, 'order form refused');
+      reRenderForm(req, res, status, message, choices);
+    };
+    if (!shape.success) return refuse(400, 'That form could not be read. Please check your choices and try again.');
+    if (!plan.success || !cat.tiers.has(plan.data)) return refuse(422, 'Please choose one of the plans below.');
+    if (!duration.success) return refuse(422, 'Please choose 1, 3 or 12 months.');
+    if (!languages.has(language)) return refuse(422, 'Please choose one of the languages in the list.');
+    if (!credit.success || !cat.allowsCredit(credit.data)) return refuse(400, 'That credit bundle is not available. Please choose one from the list.');
+    if (!key.success) return refuse(400, 'This form has expired. Please check your choices and submit again.');
+
+    const ref0 = (ref: string) => ({
+      success_url: `${config.publicBaseUrl}/thank-you?ref=${ref}`,
+      cancel_url: `${config.publicBaseUrl}/cancel?plan=${choices.plan}`,
+    });
+    const outcome = await checkout.submit({
+      idempotencyKey: key.data,
+      reqId: req.id,
+      what: 'order',
+      order: { renewsRef: null, tier: choices.plan, durationMonths: choices.duration, creditUsd: choices.credit, language: choices.language },
+      send: (ref): Promise<ApiResult<Order>> =>
+        api.createOrder(
+          {
+            tier: choices.plan as Tier,
+            duration_months: choices.duration as DurationMonths,
+            ...(choices.credit > 0 ? { credit_usd: choices.credit } : {}),
+            language: choices.language,
+            external_id: ref,
+            ...ref0(ref),
+          },
+          key.data,
+        ),
+    });
+    respond(req, res, outcome, (status, message, retryAfter) => reRenderForm(req, res, status, message, choices, undefined, retryAfter));
+  });
+
+  const respond = (
+    req: Request,
+    res: Response,
+    outcome: SubmitOutcome,
+    fail: (status: number, message: string, retryAfter?: number) => void,
+  ): void => {
+    switch (outcome.kind) {
+      case 'redirect':
+        res.redirect(303, outcome.location);
+        return;
+      case 'conflict':
+        logger.info({ reqId: req.id }, 'idempotency key reused with different choices');
+        fail(409, 'This form was already used for another order. Please check your choices and submit again.');
+        return;
+      case 'failed':
+        fail(outcome.status, outcome.message, outcome.retryAfterSeconds);
+    }
+  };
+
+  const lookup = (ref: unknown): { order: OrderRow; original: OrderRow | undefined } | undefined => {
+    const parsed = Ref.safeParse(ref);
+    if (!parsed.success) return undefined;
+    const order = store.byRef(parsed.data);
+    if (!order) return undefined;
+    return { order, original: order.renews_ref ? store.byRef(order.renews_ref) : undefined };
+  };
+
+  const statusPage = (res: Response, status: number, found: ReturnType<typeof lookup>, renewError?: string): void => {
+    if (!found) {
+      sendHtml(res, status, render('portal/thank-you', '/thank-you', { title: 'Thank you', order: null }));
+      return;
+    }
+    const { order, original } = found;
+    const view = statusView(order, original);
+    const card = current().card(order.tier);
+    const html = render('portal/thank-you', '/thank-you', {
+      title: view.pill,
+      order,
+      view,
+      planName: card?.name ?? order.tier,
+      originalRef: original?.ref ?? null,
+      renewDurations: view.renewable ? current().durations(order.tier) : [],
+      idempotencyKey: randomUUID(),
+      renewError,
+      supportEmail: plans.support_email ?? null,
+      metaRefresh: view.final ? undefined : 5,
+      script: view.final ? undefined : '/static/js/order-status.js',
+    });
+    sendHtml(res, status, html);
+  };
+
+  router.get('/thank-you', (req, res) => {
+    statusPage(res, 200, lookup(req.query.ref));
+  });
+
+  router.get('/thank-you/status', (req, res) => {
+    res.setHeader('Cache-Control', 'no-store');
+    const found = lookup(req.query.ref);
+    if (!found) {
+      res.status(404).json({ error: 'There is no order with that reference.' });
+      return;
+    }
+    const view = statusView(found.order, found.original);
+    res.json({ status: view.status, final: view.final });
+  });
+
+  router.post('/renew', form, async (req, res) => {
+    const shape = RenewForm.safeParse(req.body ?? {});
+    const body = shape.success ? shape.data : {};
+    const found = lookup(body.ref);
+    if (!found) {
+      sendError(deps, req, res, 404, 'We could not find that order. Please use the link from your order page.');
+      return;
+    }
+    const fail = (status: number, message: string, retryAfter?: number) => {
+      if (retryAfter) res.setHeader('Retry-After', String(retryAfter));
+      if (wantsJson(req)) {
+        res.status(status).json({ error: message });
+        return;
+      }
+      statusPage(res, status, found, message);
+    };
+    const { order } = found;
+    const view = statusView(order, found.original);
+    if (!view.renewable || order.api_order_id === null) return fail(409, 'This order has no agent to renew.');
+    const duration = Duration.safeParse(body.duration_months);
+    if (!duration.success) return fail(422, 'Please choose 1, 3 or 12 months.');
+    const key = IdempotencyKey.safeParse(body.idempotency_key);
+    if (!key.success) return fail(400, 'This form has expired. Please choose a duration and submit again.');
+    const apiOrderId = order.api_order_id;
+
+    const outcome = await checkout.submit({
+      idempotencyKey: key.data,
+      reqId: req.id,
+      what: 'renewal',
+      order: { renewsRef: order.ref, tier: order.tier, durationMonths: duration.data, creditUsd: 0, language: order.language },
+      send: (ref) =>
+        api.renewOrder(
+          apiOrderId,
+          {
+            duration_months: duration.data,
+            external_id: ref,
+            success_url: `${config.publicBaseUrl}/thank-you?ref=${ref}`,
+            cancel_url: `${config.publicBaseUrl}/thank-you?ref=${order.ref}`,
+          },
+          key.data,
+        ),
+    });
+    respond(req, res, outcome, fail);
+  });
+
+  return router;
 }

@@ -1,0 +1,128 @@
+import { parseApiTime } from '../../contract/index.js';
+import { FINAL_STATUSES, type LocalStatus } from '../orders/status.js';
+import type { OrderRow } from '../orders/store.js';
+
+export type Tone = 'ok' | 'warn' | 'bad' | 'info';
+
+/** How the thank-you page presents an order: everything the template and the JSON endpoint need. */
+export interface StatusView {
+  status: LocalStatus;
+  /** True once nothing more will happen by itself: the page stops refreshing. */
+  final: boolean;
+  tone: Tone;
+  pill: string;
+  headline: string;
+  detail: string;
+  /** 1 payment, 2 set-up, 3 ready; 0 when the order left the happy path. */
+  step: number;
+  /** Only http(s) links are ever shown. */
+  panelUrl: string | null;
+  expiresAt: string | null;
+  checkoutUrl: string | null;
+  renewable: boolean;
+  isRenewal: boolean;
+}
+
+export function safeLink(url: string | null | undefined): string | null {
+  return url && /^https?:\/\/[^\s]+$/i.test(url) && URL.canParse(url) ? url : null;
+}
+
+/** "16 May 2026, 10:02 UTC" from the API's UTC "YYYY-MM-DD HH:MM:SS". */
+export function formatExpiry(value: string | null): string | null {
+  if (!value) return null;
+  const ms = parseApiTime(value);
+  if (Number.isNaN(ms)) return value;
+  const d = new Date(ms);
+  const date = d.toLocaleDateString('en-GB', { day: 'numeric', month: 'long', year: 'numeric', timeZone: 'UTC' });
+  const time = d.toISOString().slice(11, 16);
+  return `${date}, ${time} UTC`;
+}
+
+/**
+ * The view of an order. For a renewal, `original` is the order whose agent it extends: once the
+ * renewal is paid, the page shows that agent (its panel link and new expiry).
+ */
+export function statusView(order: OrderRow, original?: OrderRow, now = Date.now()): StatusView {
+  let status = order.status;
+  const isRenewal = order.renews_ref !== null;
+  const agent = isRenewal && original ? original : order;
+  // Without webhooks (or before agent.expired arrives) a ready agent past its expiry is expired.
+  if (status === 'ready' && order.expires_at && parseApiTime(order.expires_at) <= now) status = 'expired';
+  const base = {
+    status,
+    final: FINAL_STATUSES.has(status),
+    panelUrl: null as string | null,
+    expiresAt: null as string | null,
+    checkoutUrl: null as string | null,
+    renewable: false,
+    isRenewal,
+  };
+  switch (status) {
+    case 'creating':
+      return { ...base, tone: 'info', pill: 'Starting', step: 1, headline: 'Opening the payment page…', detail: 'Your order is being created. This takes a moment.' };
+    case 'create_failed':
+      return { ...base, tone: 'bad', pill: 'Not placed', step: 0, headline: 'This order was not placed', detail: 'We could not start the payment. Nothing was charged. Please try again.' };
+    case 'awaiting_payment':
+      return {
+        ...base,
+        tone: 'warn',
+        pill: 'Awaiting payment',
+        step: 1,
+        headline: 'Waiting for your payment to be confirmed',
+        detail: 'If you have just paid, the confirmation usually arrives within seconds.',
+        checkoutUrl: safeLink(order.checkout_url),
+      };
+    case 'paid':
+      if (isRenewal) {
+        return {
+          ...base,
+          final: true,
+          tone: 'ok',
+          pill: 'Renewed',
+          step: 3,
+          headline: 'Thank you, your agent is renewed',
+          detail: 'Your payment was received and your agent’s running time is extended.',
+          panelUrl: safeLink(agent.panel_url),
+          expiresAt: formatExpiry(agent.expires_at),
+        };
+      }
+      return { ...base, tone: 'info', pill: 'Paid', step: 2, headline: 'Payment received, setting up your agent', detail: 'We are preparing your agent’s server. This usually takes under a minute.' };
+    case 'provisioning':
+      return { ...base, tone: 'info', pill: 'Setting up', step: 2, headline: 'Your agent is being set up', detail: 'Its server is starting. This page updates by itself.' };
+    case 'ready':
+      return {
+        ...base,
+        tone: 'ok',
+        pill: 'Ready',
+        step: 3,
+        headline: 'Your agent is ready',
+        detail: 'Open its panel to start talking to it. Keep this page: it is your link to renew.',
+        panelUrl: safeLink(order.panel_url),
+        expiresAt: formatExpiry(order.expires_at),
+        renewable: !isRenewal && order.api_order_id !== null,
+      };
+    case 'failed':
+      return {
+        ...base,
+        tone: 'bad',
+        pill: 'Set-up failed',
+        step: 0,
+        headline: 'Your payment went through, but the set-up failed',
+        detail: order.error_message ? `What happened: ${order.error_message}.` : 'The agent’s server did not come up.',
+      };
+    case 'cancelled':
+      return { ...base, tone: 'bad', pill: 'Cancelled', step: 0, headline: 'This order was cancelled', detail: 'The checkout was cancelled or timed out. Nothing was charged.' };
+    case 'expired':
+      return {
+        ...base,
+        tone: 'warn',
+        pill: 'Expired',
+        step: 0,
+        headline: 'Your agent has expired',
+        detail: 'Renew it to bring it back with everything it knew.',
+        panelUrl: null,
+        expiresAt: formatExpiry(order.expires_at),
+        renewable: !isRenewal && order.api_order_id !== null && order.panel_url !== null,
+      };
+  }
+}
