@@ -10,6 +10,7 @@ import { MintOfficeClient } from './mintoffice/client.js';
 import { SettingsCache } from './mintoffice/settings-cache.js';
 import { OrderPoller } from './orders/poller.js';
 import { OrderStore } from './orders/store.js';
+import { InquiryNotifier } from './partners/notifier.js';
 import { openPortalDb } from './store/db.js';
 import { createWebhookHandler, WEBHOOK_PATH } from './webhooks/handler.js';
 
@@ -73,6 +74,12 @@ export function createPortal(config: PortalConfig, options: PortalOptions = {}):
         const poller = new OrderPoller(api, new OrderStore(db), logger, config.orderPollMs);
         poller.start();
         stops.push(() => poller.stop());
+      }
+      if (config.inquiryNotifyUrl) {
+        // Partner inquiries: deliver the outbox to INQUIRY_NOTIFY_URL (resumes what was pending).
+        const notifier = new InquiryNotifier({ db, url: config.inquiryNotifyUrl, logger });
+        notifier.start();
+        stops.push(() => notifier.stop());
       }
     },
     async close() {
