@@ -3,7 +3,7 @@ import { isUtf8 } from 'node:buffer';
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import { verify, WEBHOOK_HEADERS } from '../../contract/index.js';
 import type { PortalDeps } from '../deps.js';
-import { WebhookStore } from './store.js';
+import { WebhookStore, type IncomingEvent } from './store.js';
 
 export const WEBHOOK_PATH = '/webhooks/mintoffice';
 /** Past this many body bytes the delivery is refused with 413 and reading stops. */
@@ -65,6 +65,40 @@ export function createWebhookHandler(deps: Pick<PortalDeps, 'config' | 'db' | 'l
   const { config, logger } = deps;
   const store = new WebhookStore(deps.db);
 
+  interface Pending extends IncomingEvent {
+    req: IncomingMessage;
+    res: ServerResponse;
+    requestId: string;
+  }
+  let queue: Pending[] = [];
+
+  /** Commits every event verified in this event-loop turn together, then answers each one. */
+  function flush(): void {
+    const batch = queue;
+    queue = [];
+    let results;
+    try {
+      results = store.ingestBatch(batch);
+    } catch (err) {
+      // Not acknowledged, so the sender retries; the retry is stored once.
+      logger.error({ err, events: batch.length }, 'webhook: could not store a batch of events');
+      for (const p of batch) send(p.req, p.res, 500, FAILED, p.requestId);
+      return;
+    }
+    const debug = logger.isLevelEnabled('debug');
+    for (let i = 0; i < batch.length; i++) {
+      const p = batch[i]!;
+      const outcome = results[i]!;
+      if (outcome instanceof Error) {
+        logger.error({ reqId: p.requestId, err: outcome, eventId: p.eventId }, 'webhook: could not store the event');
+        send(p.req, p.res, 500, FAILED, p.requestId);
+        continue;
+      }
+      if (debug) logger.debug({ reqId: p.requestId, eventId: p.eventId, eventType: p.eventType, ...outcome }, 'webhook received');
+      send(p.req, p.res, 200, outcome.stored ? STORED : REPLAYED, p.requestId);
+    }
+  }
+
   function send(req: IncomingMessage, res: ServerResponse, status: number, body: Buffer, requestId: string, close = false): void {
     const headers: Record<string, string | number> = {
       'Content-Type': 'application/json',
@@ -117,16 +151,8 @@ export function createWebhookHandler(deps: Pick<PortalDeps, 'config' | 'db' | 'l
       return refuse(req, res, requestId, 'body_not_object', raw);
     }
 
-    let outcome;
-    try {
-      outcome = store.ingest(eventId, eventType, text, parsed as Record<string, unknown>);
-    } catch (err) {
-      // Not acknowledged, so the sender retries; the retry is stored once.
-      logger.error({ reqId: requestId, err, eventId }, 'webhook: could not store the event');
-      return send(req, res, 500, FAILED, requestId);
-    }
-    if (logger.isLevelEnabled('debug')) logger.debug({ reqId: requestId, eventId, eventType, ...outcome }, 'webhook received');
-    send(req, res, 200, outcome.stored ? STORED : REPLAYED, requestId);
+    if (queue.length === 0) setImmediate(flush);
+    queue.push({ eventId, eventType, text, body: parsed as Record<string, unknown>, req, res, requestId });
   }
 
   return (req, res) => {

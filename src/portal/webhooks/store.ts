@@ -32,6 +32,18 @@ interface OrderRow {
   last_event_ms: number | null;
 }
 
+export interface IncomingEvent {
+  eventId: string;
+  eventType: string;
+  /** The body exactly as received. */
+  text: string;
+  /** Its parsed JSON object. */
+  body: Record<string, unknown>;
+}
+
+/** One event's result in a batch: its outcome, or the error that rolled back just that event. */
+export type BatchResult = IngestOutcome | Error;
+
 export interface RejectedDelivery {
   reason: string;
   eventId: string | null;
@@ -53,6 +65,7 @@ export class WebhookStore {
   private readonly insertRejected;
   private readonly trimRejected;
   private readonly ingestTx;
+  private readonly batchTx;
   private readonly rejectTx;
 
   constructor(
@@ -93,6 +106,17 @@ export class WebhookStore {
       if (!order || !KNOWN_TYPES.has(eventType)) return { stored: true, applied: false };
       return { stored: true, applied: this.apply(eventId, eventType as EventType, order) };
     });
+    // Group commit: one outer transaction per batch, each event in its own savepoint (a nested
+    // better-sqlite3 transaction), so one bad event cannot take the others down with it.
+    this.batchTx = db.transaction((events: readonly IncomingEvent[]): BatchResult[] =>
+      events.map((e) => {
+        try {
+          return this.ingestTx(e.eventId, e.eventType, e.text, e.body);
+        } catch (err) {
+          return err instanceof Error ? err : new Error(String(err));
+        }
+      }),
+    );
     this.rejectTx = db.transaction((r: RejectedDelivery) => {
       const excerpt = r.body.subarray(0, REJECTED_EXCERPT_BYTES).toString('utf8');
       this.insertRejected.run(r.reason, clip(r.eventId), clip(r.eventType), excerpt, this.now());
@@ -108,6 +132,15 @@ export class WebhookStore {
     return this.ingestTx.immediate(eventId, eventType, text, body);
   }
 
+  /**
+   * Stores and applies several events in one commit (the receiver batches the events that arrive
+   * in the same event-loop turn): the cost of a commit is shared, and each event is still all or
+   * nothing. Nothing is acknowledged before this returns, so an answered event is on disk.
+   */
+  ingestBatch(events: readonly IncomingEvent[]): BatchResult[] {
+    return this.batchTx.immediate(events);
+  }
+
   /** Keeps a refused delivery for "why are my webhooks failing?"; the table is capped. */
   reject(delivery: RejectedDelivery): void {
     this.rejectTx(delivery);
@@ -118,10 +151,15 @@ export class WebhookStore {
     const eventMs = eventTimeFromId(eventId);
     const next = STATUS_FROM_EVENT[type];
     const byRef = order.external_id ? this.orderByRef.get(order.external_id) : undefined;
-    const byApiId = this.orderByApiId.get(order.id);
-    // The portal's own orders carry their ref as external_id. When that row exists but another row
-    // already owns this API id (should not happen), the API id wins: it is mintbot's key.
-    const row = byRef && (byRef.api_order_id === order.id || (byRef.api_order_id === null && !byApiId)) ? byRef : byApiId;
+    let row: OrderRow | undefined;
+    if (byRef && byRef.api_order_id === order.id) {
+      row = byRef;
+    } else {
+      const byApiId = this.orderByApiId.get(order.id);
+      // The portal's own orders carry their ref as external_id. When that row exists but another
+      // row already owns this API id (should not happen), the API id wins: it is mintbot's key.
+      row = byRef && byRef.api_order_id === null && !byApiId ? byRef : byApiId;
+    }
 
     if (!row) {
       // An order made outside the portal (the dashboard, another shop): track it under a fresh ref.

@@ -1,0 +1,39 @@
+/**
+ * Starts a portal for the webhook/admin benchmarks (no workers' outbound calls matter here: the
+ * API URL points nowhere). Prints one JSON line {url, pid} when listening.
+ *
+ *   node dist/bench/webhook-server.js --db /tmp/bench/portal.db [--port 8090]
+ */
+import { parseArgs } from 'node:util';
+import { createLogger } from '../src/lib/logger.js';
+import { loadPortalConfig } from '../src/portal/config.js';
+import { createPortal } from '../src/portal/index.js';
+import { createServer } from 'node:http';
+import { listen } from '../src/lib/net.js';
+
+const { values } = parseArgs({
+  options: {
+    db: { type: 'string', default: '/tmp/bench/portal.db' },
+    port: { type: 'string', default: '8090' },
+    secret: { type: 'string', default: 'whsec_bench_0123456789abcdef' },
+  },
+});
+
+const config = loadPortalConfig({
+  MINTOFFICE_API_URL: 'http://127.0.0.1:9',
+  MINTOFFICE_API_KEY: 'mo_bench_0123456789abcdef',
+  MINTOFFICE_WEBHOOK_SECRET: values.secret,
+  ADMIN_PASSWORD: 'bench-password-123',
+  DB_PATH: values.db,
+  PORT: values.port,
+  LOG_LEVEL: 'warn',
+});
+// Workers are not started: the settings refresh would call an API that is not there.
+const portal = createPortal(config, { logger: createLogger('warn') });
+const server = createServer(portal.handler);
+server.keepAliveTimeout = 5_000;
+const address = await listen(server, config.port, config.host);
+process.stdout.write(`${JSON.stringify({ url: `http://127.0.0.1:${address.port}`, pid: process.pid })}\n`);
+const stop = () => server.close(() => void portal.close().then(() => process.exit(0)));
+process.on('SIGTERM', stop);
+process.on('SIGINT', stop);
