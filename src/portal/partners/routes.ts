@@ -181,7 +181,6 @@ function renderPartners(deps: PortalDeps, req: Request, res: Response, state: Pa
       errorSummary: errorCount > 0 ? `Please correct ${errorCount === 1 ? 'the field' : `the ${errorCount} fields`} marked below.` : undefined,
       formError,
       sentMessage: state.sent === 'fast-track' ? SUCCESS_MESSAGES.fastTrack : state.sent === 'standard' ? SUCCESS_MESSAGES.standard : undefined,
-      fastTrack: state.sent === 'fast-track',
       limits: LIMITS,
       honeypotField: HONEYPOT_FIELD,
     },
