@@ -10,6 +10,7 @@ import { MintOfficeClient } from './mintoffice/client.js';
 import { SettingsCache } from './mintoffice/settings-cache.js';
 import { OrderPoller } from './orders/poller.js';
 import { OrderStore } from './orders/store.js';
+import { createShopFastPath } from './shop/fast-path.js';
 import { InquiryNotifier } from './partners/notifier.js';
 import { openPortalDb } from './store/db.js';
 import { createWebhookHandler, WEBHOOK_PATH } from './webhooks/handler.js';
@@ -53,11 +54,13 @@ export function createPortal(config: PortalConfig, options: PortalOptions = {}):
   const deps: PortalDeps = { config, db, logger, api, settings, views };
   const app = createPortalApp(deps);
   const webhook = createWebhookHandler(deps);
+  // GET / and /buy: pre-rendered pages with the same headers, without Express's per-request cost.
+  const shopFastPath = createShopFastPath(deps);
   const handler: RequestListener = (req, res) => {
     const url = req.url ?? '';
     if (req.method === 'POST' && url.startsWith(WEBHOOK_PATH) && (url.length === WEBHOOK_PATH.length || url[WEBHOOK_PATH.length] === '?')) {
       webhook(req, res);
-    } else {
+    } else if (!shopFastPath(req, res)) {
       app(req, res);
     }
   };

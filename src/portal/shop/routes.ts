@@ -7,9 +7,9 @@ import type { PortalDeps } from '../deps.js';
 import { sendError } from '../http/errors.js';
 import { wantsJson } from '../http/render.js';
 import { OrderStore, type OrderRow } from '../orders/store.js';
-import { Catalog } from './catalog.js';
 import { Checkout, type SubmitOutcome } from './checkout.js';
-import { loadPlans } from './plans.js';
+import { HOME_CACHE_CONTROL, sendHtml } from './fast-path.js';
+import { shopPages, type Choices } from './pages.js';
 import { statusView } from './status-view.js';
 
 const IdempotencyKey = z.string().regex(/^[A-Za-z0-9_-]{16,64}$/);
@@ -32,87 +32,21 @@ const RenewForm = z.object({
   idempotency_key: z.string().max(100).optional(),
 });
 
-interface Choices {
-  plan: string;
-  duration: number;
-  credit: number;
-  language: string;
-}
-
-/** Stands in for the per-view idempotency key in pre-rendered forms (see formPage). */
-const KEY_SLOT = 'KEYSLOT0KEYSLOT0KEYSLOT0KEYSLOT0';
-
 /**
  * The storefront: plan cards, the picker, POST /buy → API order → 303 to checkout, the live status
  * page (+ its JSON), cancel, renew. No page view waits on the API: prices and credit options come
  * from the settings cache, and pages that do not depend on the request are rendered once per
- * settings snapshot.
+ * settings snapshot (see ShopPages; GET / and /buy are usually answered by the fast path).
  */
 export function shopRouter(deps: PortalDeps): Router {
-  const { config, logger, api, settings, views } = deps;
-  const plans = loadPlans(config.plansFile);
+  const { config, logger, api } = deps;
+  const pages = shopPages(deps);
+  const { plans, languages, defaultLanguage } = pages;
   const store = new OrderStore(deps.db);
   const checkout = new Checkout(store, logger, config.publicBaseUrl, config.checkoutOrigins);
-  const languages = new Set(plans.languages.map((l) => l.code));
-  const defaultLanguage = plans.languages[0]!.code;
   const form = express.urlencoded({ extended: false, limit: '4kb', parameterLimit: 20 });
-
-  let catalog = new Catalog(plans, settings.get());
-  let homeHtml: Buffer | undefined;
-  const formPages = new Map<string, [string, string]>();
-  /** The catalog for the current settings snapshot; cached pages are dropped when it changes. */
-  const current = (): Catalog => {
-    const snapshot = settings.get();
-    if (snapshot !== catalog.snapshot) {
-      catalog = new Catalog(plans, snapshot);
-      homeHtml = undefined;
-      formPages.clear();
-    }
-    return catalog;
-  };
-
-  const render = (view: string, path: string, data: Record<string, unknown>): string =>
-    views.render(view, { brand: config.brand, testMode: config.testMode, path, ...data });
-
-  const sendHtml = (res: Response, status: number, html: string | Buffer, cache = 'no-store'): void => {
-    res.status(status).setHeader('Cache-Control', cache);
-    res.type('html').send(html);
-  };
-
-  const formData = (cat: Catalog, choices: Choices, extra: Record<string, unknown>) => ({
-    title: 'Choose your plan',
-    cards: cat.cards,
-    pricesKnown: cat.snapshot !== undefined,
-    choices,
-    durations: cat.durations(choices.plan),
-    creditOptions: cat.creditOptions,
-    languages: plans.languages,
-    currency: cat.currency,
-    script: '/static/js/buy.js',
-    ...extra,
-  });
-
-  const defaultChoices = (cat: Catalog, plan?: unknown): Choices => ({
-    plan: typeof plan === 'string' && cat.tiers.has(plan) ? plan : cat.defaultTier,
-    duration: 1,
-    credit: 0,
-    language: defaultLanguage,
-  });
-
-  /**
-   * The picker for a plain page view. Rendered once per plan and settings snapshot with a slot
-   * for the idempotency key, which is new on every view.
-   */
-  const formPage = (cat: Catalog, choices: Choices): string => {
-    let parts = formPages.get(choices.plan);
-    if (!parts) {
-      const html = render('portal/buy', '/buy', formData(cat, choices, { idempotencyKey: KEY_SLOT }));
-      const at = html.indexOf(KEY_SLOT);
-      parts = [html.slice(0, at), html.slice(at + KEY_SLOT.length)];
-      formPages.set(choices.plan, parts);
-    }
-    return parts[0] + randomUUID() + parts[1];
-  };
+  const render = pages.render.bind(pages);
+  const current = pages.catalog.bind(pages);
 
   const reRenderForm = (req: Request, res: Response, status: number, message: string, choices: Choices, notice?: string, retryAfter?: number): void => {
     if (retryAfter) res.setHeader('Retry-After', String(retryAfter));
@@ -120,28 +54,23 @@ export function shopRouter(deps: PortalDeps): Router {
       res.status(status).json({ error: message });
       return;
     }
-    const cat = current();
-    const html = render('portal/buy', '/buy', formData(cat, choices, { idempotencyKey: randomUUID(), error: message, notice }));
+    const html = render('portal/buy', '/buy', pages.formData(choices, { idempotencyKey: randomUUID(), error: message, notice }));
     sendHtml(res, status, html);
   };
 
-  const router = Router();
+const router = Router();
 
   router.get('/', (_req, res) => {
-    const cat = current();
-    homeHtml ??= Buffer.from(render('portal/home', '/', { cards: cat.cards, pricesKnown: cat.snapshot !== undefined, title: undefined }));
-    sendHtml(res, 200, homeHtml, 'no-cache');
+    sendHtml(res, 200, pages.homePage(), HOME_CACHE_CONTROL);
   });
 
   router.get('/buy', (req, res) => {
-    const cat = current();
-    sendHtml(res, 200, formPage(cat, defaultChoices(cat, req.query.plan)));
+    sendHtml(res, 200, pages.buyPage(req.query.plan));
   });
 
   router.get('/cancel', (req, res) => {
-    const cat = current();
-    const choices = defaultChoices(cat, req.query.plan);
-    const html = render('portal/buy', '/buy', formData(cat, choices, {
+    const choices = pages.defaultChoices(req.query.plan);
+    const html = render('portal/buy', '/buy', pages.formData(choices, {
       idempotencyKey: randomUUID(),
       title: 'Checkout cancelled',
       notice: 'Checkout cancelled: nothing was charged. Your plan is still selected below whenever you are ready.',

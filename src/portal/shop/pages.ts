@@ -1,0 +1,108 @@
+import { randomUUID } from 'node:crypto';
+import type { PortalDeps } from '../deps.js';
+import { Catalog } from './catalog.js';
+import { loadPlans, type Plans } from './plans.js';
+
+export interface Choices {
+  plan: string;
+  duration: number;
+  credit: number;
+  language: string;
+}
+
+/** Stands in for the per-view idempotency key in pre-rendered forms. */
+const KEY_SLOT = 'KEYSLOT0KEYSLOT0KEYSLOT0KEYSLOT0';
+
+/**
+ * The shop's page state, one per portal: the validated plans file, the catalog for the current
+ * settings snapshot, and the pages that do not depend on the request, rendered once per snapshot.
+ * Shared by the Express routes and the GET fast path so both answer byte for byte the same.
+ */
+export class ShopPages {
+  readonly plans: Plans;
+  readonly languages: ReadonlySet<string>;
+  readonly defaultLanguage: string;
+  private current: Catalog;
+  private home: Buffer | undefined;
+  private readonly forms = new Map<string, [string, string]>();
+
+  constructor(private readonly deps: Pick<PortalDeps, 'config' | 'settings' | 'views'>) {
+    this.plans = loadPlans(deps.config.plansFile);
+    this.languages = new Set(this.plans.languages.map((l) => l.code));
+    this.defaultLanguage = this.plans.languages[0]!.code;
+    this.current = new Catalog(this.plans, deps.settings.get());
+  }
+
+  /** The catalog for the current settings snapshot; cached pages are dropped when it changes. */
+  catalog(): Catalog {
+    const snapshot = this.deps.settings.get();
+    if (snapshot !== this.current.snapshot) {
+      this.current = new Catalog(this.plans, snapshot);
+      this.home = undefined;
+      this.forms.clear();
+    }
+    return this.current;
+  }
+
+  render(view: string, path: string, data: Record<string, unknown>): string {
+    const { config, views } = this.deps;
+    return views.render(view, { brand: config.brand, testMode: config.testMode, path, ...data });
+  }
+
+  homePage(): Buffer {
+    const cat = this.catalog();
+    this.home ??= Buffer.from(this.render('portal/home', '/', { cards: cat.cards, pricesKnown: cat.snapshot !== undefined }));
+    return this.home;
+  }
+
+  defaultChoices(plan?: unknown): Choices {
+    const cat = this.catalog();
+    return {
+      plan: typeof plan === 'string' && cat.tiers.has(plan) ? plan : cat.defaultTier,
+      duration: 1,
+      credit: 0,
+      language: this.defaultLanguage,
+    };
+  }
+
+  formData(choices: Choices, extra: Record<string, unknown>): Record<string, unknown> {
+    const cat = this.catalog();
+    return {
+      title: 'Choose your plan',
+      cards: cat.cards,
+      pricesKnown: cat.snapshot !== undefined,
+      choices,
+      durations: cat.durations(choices.plan),
+      creditOptions: cat.creditOptions,
+      languages: this.plans.languages,
+      currency: cat.currency,
+      script: '/static/js/buy.js',
+      ...extra,
+    };
+  }
+
+  /** The picker for `GET /buy?plan=`: rendered once per plan and snapshot, with a new key per view. */
+  buyPage(plan: unknown): string {
+    const choices = this.defaultChoices(plan);
+    let parts = this.forms.get(choices.plan);
+    if (!parts) {
+      const html = this.render('portal/buy', '/buy', this.formData(choices, { idempotencyKey: KEY_SLOT }));
+      const at = html.indexOf(KEY_SLOT);
+      parts = [html.slice(0, at), html.slice(at + KEY_SLOT.length)];
+      this.forms.set(choices.plan, parts);
+    }
+    return parts[0] + randomUUID() + parts[1];
+  }
+}
+
+const instances = new WeakMap<object, ShopPages>();
+
+/** The portal's one ShopPages (created on first use; a broken plans file throws ConfigError here). */
+export function shopPages(deps: Pick<PortalDeps, 'config' | 'settings' | 'views'>): ShopPages {
+  let pages = instances.get(deps);
+  if (!pages) {
+    pages = new ShopPages(deps);
+    instances.set(deps, pages);
+  }
+  return pages;
+}
