@@ -77,4 +77,13 @@ export const STUB_MIGRATIONS: readonly string[] = [
   -- zone.ee-looking ids: the first record gets 9182734.
   INSERT INTO sqlite_sequence (name, seq) VALUES ('dns_records', 9182733);
   `,
+  // Due-work lookups (checkout expiry, deploy end, agent expiry) run after every event and the
+  // slot count on every create: without these they scanned the orders table, so each create got
+  // slower as the table grew.
+  `
+  CREATE INDEX orders_slots ON orders(status, renews_order_id);
+  CREATE INDEX orders_awaiting_since ON orders(status, created_at);
+  CREATE INDEX orders_paid_at ON orders(status, paid_at);
+  CREATE INDEX orders_expires_at ON orders(status, expires_at);
+  `,
 ];

@@ -80,9 +80,12 @@ export class OrderStore {
     // or paid (deploying or deployed), and a renewal awaiting payment that would revive an expired
     // agent. Renewing a live agent needs no new slot; failed, cancelled and expired orders free theirs.
     this.deploysUsedStmt = db.prepare<[], { used: number }>(`
-      SELECT COUNT(*) AS used FROM orders o LEFT JOIN orders original ON original.id = o.renews_order_id
-      WHERE (o.renews_order_id IS NULL AND o.status IN ('awaiting_payment', 'completed', 'deployed'))
-         OR (o.renews_order_id IS NOT NULL AND o.status = 'awaiting_payment' AND original.status = 'expired')`);
+      SELECT
+        (SELECT COUNT(*) FROM orders
+          WHERE status IN ('awaiting_payment', 'completed', 'deployed') AND renews_order_id IS NULL)
+      + (SELECT COUNT(*) FROM orders renewal JOIN orders original ON original.id = renewal.renews_order_id
+          WHERE renewal.status = 'awaiting_payment' AND renewal.renews_order_id IS NOT NULL AND original.status = 'expired')
+      AS used`);
     this.expiredCheckoutsStmt = db.prepare<[number], OrderRow>(
       "SELECT * FROM orders WHERE status = 'awaiting_payment' AND created_at <= ? ORDER BY id",
     );
