@@ -145,8 +145,10 @@ export class MintOfficeClient {
     if (send.idempotencyKey) headers['idempotency-key'] = send.idempotencyKey;
 
     let lastFailure: ApiFailure = { kind: 'unreachable', message: 'no attempt made' };
+    let waitedOut = false;
     for (let attempt = 0; attempt <= retries; attempt++) {
-      if (attempt > 0) await sleep(Math.min(this.maxBackoffMs, this.backoffMs * 2 ** (attempt - 1)));
+      if (attempt > 0 && !waitedOut) await sleep(Math.min(this.maxBackoffMs, this.backoffMs * 2 ** (attempt - 1)));
+      waitedOut = false;
       const started = performance.now();
       let status: number;
       let text: string;
@@ -184,11 +186,11 @@ export class MintOfficeClient {
 
       const envelope = ApiErrorBody.safeParse(safeJson(text));
       if (status === 429) {
-        const wait = Number(retryAfter ?? '1');
-        const seconds = Number.isFinite(wait) && wait >= 0 ? Math.ceil(wait) : 1;
+        const seconds = retryAfterSeconds(retryAfter);
         lastFailure = { kind: 'rate_limited', retryAfterSeconds: seconds, message: 'The API is rate limiting us.' };
         if (seconds > this.maxRetryAfterSeconds || attempt === retries) return { ok: false, error: lastFailure };
         await sleep(seconds * 1000);
+        waitedOut = true; // Retry-After was the wait: no backoff on top
         continue;
       }
       if (RETRYABLE_STATUS.has(status)) {
@@ -224,6 +226,14 @@ function failureFromEnvelope(status: number, body: ApiErrorBody): ApiFailure {
 function queryString(params: Record<string, string | undefined>): string {
   const entries = Object.entries(params).filter((e): e is [string, string] => e[1] !== undefined && e[1] !== '');
   return entries.length ? `?${new URLSearchParams(entries).toString()}` : '';
+}
+
+/** Retry-After is either delta-seconds or an HTTP date (RFC 9110 §10.2.3); missing or unreadable means 1 s. */
+function retryAfterSeconds(value: string | undefined): number {
+  if (value === undefined || value.trim() === '') return 1;
+  if (/^\s*\d+\s*$/.test(value)) return Number(value);
+  const at = Date.parse(value);
+  return Number.isNaN(at) ? 1 : Math.max(0, Math.ceil((at - Date.now()) / 1000));
 }
 
 function headerValue(value: string | string[] | undefined): string | undefined {
