@@ -1,0 +1,106 @@
+import type { Request, Response } from 'express';
+import { formatApiTime } from '../../contract/index.js';
+import type { PortalDeps } from '../deps.js';
+
+export type AdminTab = 'events' | 'rejected' | 'orders' | 'partner' | 'dns' | 'inquiries';
+
+export const TABS: ReadonlyArray<{ id: AdminTab; label: string; href: string }> = [
+  { id: 'events', label: 'Events', href: '/admin' },
+  { id: 'rejected', label: 'Rejected', href: '/admin/rejected' },
+  { id: 'orders', label: 'Orders', href: '/admin/orders' },
+  { id: 'partner', label: 'Partner', href: '/admin/partner' },
+  { id: 'dns', label: 'DNS', href: '/admin/dns' },
+  { id: 'inquiries', label: 'Inquiries', href: '/admin/inquiries' },
+];
+
+/** Helpers every admin template gets as `it.fmt`. All return plain text: Eta escapes it. */
+export const fmt = {
+  time(ms: number | null | undefined): string {
+    return typeof ms === 'number' && Number.isFinite(ms) ? `${formatApiTime(ms)} UTC` : '—';
+  },
+  money(cents: number | null | undefined, currency: string | null | undefined = 'usd'): string {
+    if (typeof cents !== 'number') return '—';
+    const amount = (cents / 100).toFixed(2);
+    return (currency ?? 'usd').toLowerCase() === 'usd' ? `$${amount}` : `${amount} ${(currency ?? '').toUpperCase()}`;
+  },
+  /** The payload pretty-printed; a body that is not JSON (it always is once stored) as it came. */
+  pretty(payload: string): string {
+    try {
+      return JSON.stringify(JSON.parse(payload), null, 2);
+    } catch {
+      return payload;
+    }
+  },
+  /** A CSS class suffix for an event type's badge: known types get their colour, others a neutral one. */
+  badge(type: string | null | undefined): string {
+    switch (type) {
+      case 'order.created':
+        return 'created';
+      case 'order.paid':
+        return 'paid';
+      case 'order.cancelled':
+        return 'cancelled';
+      case 'agent.provisioning_started':
+        return 'provisioning';
+      case 'agent.ready':
+        return 'ready';
+      case 'agent.failed':
+        return 'failed';
+      case 'agent.expired':
+        return 'expired';
+      default:
+        return 'other';
+    }
+  },
+  /** A pill class for a local order status. */
+  statusPill(status: string): string {
+    if (status === 'ready' || status === 'paid') return 'ok';
+    if (status === 'failed' || status === 'create_failed' || status === 'cancelled') return 'bad';
+    if (status === 'expired') return 'warn';
+    return '';
+  },
+  /** A URL for a query string built from the given parameters (empty ones left out). */
+  href(path: string, params: Record<string, string | number | undefined | null>): string {
+    const entries = Object.entries(params).filter((e): e is [string, string | number] => e[1] !== undefined && e[1] !== null && e[1] !== '');
+    return entries.length ? `${path}?${new URLSearchParams(entries.map(([k, v]) => [k, String(v)])).toString()}` : path;
+  },
+  /** Only http(s) URLs become links. */
+  safeHttpUrl(value: string | null | undefined): string | null {
+    if (!value || !URL.canParse(value)) return null;
+    const url = new URL(value);
+    return url.protocol === 'http:' || url.protocol === 'https:' ? url.href : null;
+  },
+};
+
+/** Renders an admin page inside views/admin/layout.eta, never cached, never indexed. */
+export function renderAdmin(
+  deps: Pick<PortalDeps, 'config' | 'views'>,
+  req: Request,
+  res: Response,
+  view: string,
+  data: Record<string, unknown>,
+  status = 200,
+): void {
+  const html = deps.views.render(`admin/${view}`, {
+    brand: deps.config.brand,
+    testMode: deps.config.testMode,
+    tabs: TABS,
+    fmt,
+    requestId: req.id,
+    ...data,
+  });
+  res.setHeader('Cache-Control', 'no-store');
+  res.setHeader('X-Robots-Tag', 'noindex, nofollow');
+  res.status(status).type('html').send(html);
+}
+
+/** A one-message admin page (setup needed, too many attempts, bad request, refused form). */
+export function renderAdminMessage(
+  deps: Pick<PortalDeps, 'config' | 'views'>,
+  req: Request,
+  res: Response,
+  status: number,
+  data: { title: string; message: string; tab?: AdminTab; signedIn?: boolean },
+): void {
+  renderAdmin(deps, req, res, 'message', { tab: data.tab ?? null, signedIn: data.signedIn ?? false, status, ...data }, status);
+}
