@@ -1,4 +1,4 @@
-import { createServer } from 'node:http';
+import { createServer, type Server } from 'node:http';
 import type { Express } from 'express';
 import { Agent } from 'undici';
 import { createLogger, type Logger } from '../lib/logger.js';
@@ -14,7 +14,7 @@ import { DnsService } from './domain/dns.js';
 import { WebhookEvents } from './domain/events.js';
 import { Faults } from './domain/faults.js';
 import { OrderService } from './domain/orders.js';
-import { openStubStore } from './store/index.js';
+import { openStubStore, type StubStore } from './store/index.js';
 import { Scheduler } from './webhooks/scheduler.js';
 import { sendWebhook } from './webhooks/send.js';
 
@@ -63,13 +63,7 @@ export async function startStub(config: StubConfig | StubConfigInput = {}, optio
   }
 }
 
-function assemble(
-  config: StubConfig,
-  publicUrl: string,
-  store: ReturnType<typeof openStubStore>,
-  server: ReturnType<typeof createServer>,
-  logger: Logger,
-): RunningStub {
+function assemble(config: StubConfig, publicUrl: string, store: StubStore, server: Server, logger: Logger): RunningStub {
   const clock = new StubClock(Number(store.meta.get(CLOCK_OFFSET_KEY) ?? 0));
   const createdAt = Number(store.meta.getOrInit('partner_created_at', () => String(clock.now())));
   const keys = new ApiKeyRing(config.apiKey, clock.now());

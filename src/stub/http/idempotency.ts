@@ -1,6 +1,6 @@
 import { createHash } from 'node:crypto';
 import type { Request, RequestHandler } from 'express';
-import { IDEMPOTENCY_KEY_HEADER, IDEMPOTENT_REPLAY_HEADER } from '../../contract/index.js';
+import { IDEMPOTENCY_KEY_HEADER } from '../../contract/index.js';
 import type { StubClock } from '../clock.js';
 import { ApiError } from '../domain/api-error.js';
 import type { StubStore } from '../store/index.js';
@@ -65,7 +65,8 @@ export function idempotent(store: StubStore, clock: StubClock, handler: (req: Re
       }
       return { replay: false, status: result.status, body };
     });
-    if (outcome.replay) res.set(IDEMPOTENT_REPLAY_HEADER, 'true');
+    // Spelled as in the spec; header names are case-insensitive anyway.
+    if (outcome.replay) res.set('Idempotent-Replay', 'true');
     res.status(outcome.status).type('application/json').send(outcome.body);
   };
 }
