@@ -42,9 +42,7 @@ export function checkoutRouter(ctx: StubContext): Router {
       409,
       paid ? 'Already paid' : 'Checkout closed',
       paid ? `Order #${order.id} has already been paid.` : `Order #${order.id} is no longer awaiting payment (${order.status}).`,
-      paid
-        ? { href: returnUrl(order.success_url, order), label: 'Back to the shop' }
-        : { href: returnUrl(order.cancel_url, order), label: 'Back to the shop' },
+      { href: returnUrl(paid ? order.success_url : order.cancel_url, order), label: 'Back to the shop' },
     );
   }
 
