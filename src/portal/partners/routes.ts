@@ -85,8 +85,9 @@ export function partnersRouter(deps: PortalDeps, options: PartnersRouterOptions 
         renderPartners(deps, req, res, { values, formError: `${FAILED_MESSAGE}. Nothing was sent: please try again in a moment.` }, 500);
     }
   });
-  router.use('/partners', ((err, req, res, _next) => {
+  router.use('/partners', ((err, req, res, next) => {
     const { status, message } = describeBodyError(err);
+    if (status >= 500) return next(err); // not about the body: the app's error page
     logRefusal(deps, req, status, err);
     if (res.headersSent) return res.end();
     res.setHeader('Cache-Control', 'no-store');

@@ -56,13 +56,16 @@ export class InquiryService {
     const ip = normaliseIp(clientIp);
     const key = ip ?? 'unknown';
     const early = this.limiter.peek(key);
-    if (!early.allowed) return { kind: 'rate_limited', retryAfterSeconds: early.retryAfterSeconds };
+    if (!early.allowed) return this.rateLimited(reqId, key, early.retryAfterSeconds);
 
     const result = validateInquiry(body);
-    if (!result.ok) return { kind: 'invalid', errors: result.errors };
+    if (!result.ok) {
+      this.deps.logger.info({ reqId, fields: result.errors.map((e) => e.field ?? 'body') }, 'inquiry refused: invalid');
+      return { kind: 'invalid', errors: result.errors };
+    }
 
     const decision = this.limiter.hit(key);
-    if (!decision.allowed) return { kind: 'rate_limited', retryAfterSeconds: decision.retryAfterSeconds };
+    if (!decision.allowed) return this.rateLimited(reqId, key, decision.retryAfterSeconds);
 
     const fastTrack = isFastTrack(result.inquiry);
     if (honeypotFilled(body)) {
@@ -82,5 +85,10 @@ export class InquiryService {
       this.deps.logger.error({ reqId, err }, 'inquiry could not be stored');
       return { kind: 'failed' };
     }
+  }
+
+  private rateLimited(reqId: string, clientIp: string, retryAfterSeconds: number): SubmitOutcome {
+    this.deps.logger.info({ reqId, clientIp, retryAfterSeconds }, 'inquiry refused: rate limited');
+    return { kind: 'rate_limited', retryAfterSeconds };
   }
 }

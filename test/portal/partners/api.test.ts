@@ -1,11 +1,20 @@
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { pino } from 'pino';
 import request from 'supertest';
 import { afterEach, describe, expect, it } from 'vitest';
+import { loadPortalConfig } from '../../../src/portal/config.js';
+import { createPortal } from '../../../src/portal/index.js';
 import { PARTNER_TYPES } from '../../../src/portal/partners/inquiry.js';
 import { createTestPortal, type TestPortal } from '../../support/portal.js';
 import { FAST_TRACK_BODY, inquiryRows, outboxRows, STANDARD_BODY, VALID } from './helpers.js';
 
 let portal: TestPortal;
-afterEach(async () => portal?.close());
+afterEach(async () => {
+  await portal?.close();
+  portal = undefined as unknown as TestPortal; // a test that builds its own portal must not re-close the last one
+});
 
 /** Rate limit out of the way unless a test is about it. */
 const open = (env: Record<string, string> = {}) => createTestPortal({ INQUIRY_RATE_LIMIT: '100000', ...env });
@@ -267,5 +276,25 @@ describe('POST /api/partner: hostile input', () => {
     expect(res.body).toEqual(FAST_TRACK_BODY);
     expect(inquiryRows(portal.deps.db)).toEqual([]);
     expect(outboxRows(portal.deps.db)).toEqual([]);
+  });
+});
+
+describe('POST /api/partner: logs', () => {
+  it('when an inquiry cannot be stored, then one error line carries the request id and not the applicant\'s details', async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'partners-log-'));
+    const lines: Array<Record<string, unknown>> = [];
+    const logger = pino({ level: 'info' }, { write: (line: string) => void lines.push(JSON.parse(line)) });
+    const p = createPortal(loadPortalConfig({ MINTOFFICE_API_URL: 'http://127.0.0.1:9', MINTOFFICE_API_KEY: 'mo_test_0123456789abcdef', DB_PATH: join(dir, 'p.db') }), { logger });
+    try {
+      p.deps.db.exec('DROP TABLE inquiry_outbox; DROP TABLE inquiries');
+      const res = await request(p.app).post('/api/partner').send(VALID);
+      expect(res.status).toBe(500);
+      const errors = lines.filter((l) => l.level === 50);
+      expect(errors).toEqual([expect.objectContaining({ reqId: res.headers['x-request-id'], msg: 'inquiry could not be stored' })]);
+      expect(JSON.stringify(lines)).not.toContain(VALID.email);
+    } finally {
+      await p.close();
+      rmSync(dir, { recursive: true, force: true });
+    }
   });
 });

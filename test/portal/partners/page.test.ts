@@ -5,7 +5,10 @@ import { createTestPortal, type TestPortal } from '../../support/portal.js';
 import { inquiryRows, VALID } from './helpers.js';
 
 let portal: TestPortal;
-afterEach(async () => portal?.close());
+afterEach(async () => {
+  await portal?.close();
+  portal = undefined as unknown as TestPortal; // a test that builds its own portal must not re-close the last one
+});
 
 const open = (env: Record<string, string> = {}) => createTestPortal({ INQUIRY_RATE_LIMIT: '100000', ...env });
 const submit = (form: Record<string, string> | string) => request(portal.app).post('/partners').type('form').send(form);

@@ -7,7 +7,10 @@ import { createTestPortal, type TestPortal } from '../../support/portal.js';
 import { inquiryRows, manualClock, VALID } from './helpers.js';
 
 let portal: TestPortal;
-afterEach(async () => portal?.close());
+afterEach(async () => {
+  await portal?.close();
+  portal = undefined as unknown as TestPortal; // a test that builds its own portal must not re-close the last one
+});
 
 const post = (app: express.Express, forwardedFor?: string) => {
   const req = request(app).post('/api/partner').send(VALID);
