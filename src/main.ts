@@ -2,6 +2,7 @@ import { randomBytes } from 'node:crypto';
 import { createLogger } from './lib/logger.js';
 import { ConfigError, loadPortalConfig, type PortalConfig } from './portal/config.js';
 import { startPortal, type RunningPortal } from './portal/index.js';
+import { loadPlans } from './portal/shop/plans.js';
 import { loadStubConfig, startStub, type RunningStub } from './stub/index.js';
 
 /** Embedded mode retries webhooks quickly so the whole loop is visible in seconds. */
@@ -15,6 +16,7 @@ const EMBEDDED_RETRY_SCHEDULE = [0, 2, 5, 10, 30, 60, 120];
 async function main(): Promise<void> {
   const env = process.env;
   let config = loadPortalConfig(env);
+  loadPlans(config.plansFile); // fail on a broken plans file before anything starts listening
   let stub: RunningStub | undefined;
   let generatedPassword: string | undefined;
 
