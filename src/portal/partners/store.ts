@@ -21,7 +21,8 @@ export interface OutboxRow {
   deliveredAt: number | null;
 }
 
-interface InquiryRow {
+/** A row of `inquiries` as SQLite returns it. */
+export interface InquiryRow {
   id: number;
   name: string;
   email: string;
@@ -34,7 +35,8 @@ interface InquiryRow {
   created_at: number;
 }
 
-interface OutboxDbRow {
+/** A row of `inquiry_outbox` as SQLite returns it. */
+export interface OutboxDbRow {
   inquiry_id: number;
   state: string;
   attempts: number;

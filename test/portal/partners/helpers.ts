@@ -1,4 +1,5 @@
 import type { Db } from '../../../src/lib/sqlite.js';
+import type { InquiryRow, OutboxDbRow } from '../../../src/portal/partners/store.js';
 
 export const VALID = {
   name: 'Ada Lovelace',
@@ -18,29 +19,7 @@ export const STANDARD_BODY = {
   message: 'We will be in touch soon',
 } as const;
 
-export interface InquiryDbRow {
-  id: number;
-  name: string;
-  email: string;
-  company: string | null;
-  website: string | null;
-  type: string;
-  message: string;
-  fast_track: number;
-  client_ip: string | null;
-  created_at: number;
-}
-
-export interface OutboxDbRow {
-  inquiry_id: number;
-  state: string;
-  attempts: number;
-  next_attempt_at: number;
-  last_error: string | null;
-  delivered_at: number | null;
-}
-
-export const inquiryRows = (db: Db) => db.prepare('SELECT * FROM inquiries ORDER BY id').all() as InquiryDbRow[];
+export const inquiryRows = (db: Db) => db.prepare('SELECT * FROM inquiries ORDER BY id').all() as InquiryRow[];
 export const outboxRows = (db: Db) => db.prepare('SELECT * FROM inquiry_outbox ORDER BY inquiry_id').all() as OutboxDbRow[];
 
 /** A clock tests move by hand. */
