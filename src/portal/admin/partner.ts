@@ -27,11 +27,13 @@ export interface ChartBar {
   width: number;
   height: number;
   label: boolean;
+  anchor: 'middle' | 'end';
 }
 
 export interface RevenueChart {
   width: number;
   height: number;
+  top: number;
   baseline: number;
   bars: ChartBar[];
   maxCents: number;
@@ -58,16 +60,16 @@ export function revenueChart(revenue: Revenue): RevenueChart | null {
   for (let i = DAYS - 1; i >= 0; i--) days.push(new Date(end - i * 86_400_000).toISOString().slice(0, 10));
   const width = 600;
   const height = 180;
-  const top = 10;
+  const top = 22;
   const baseline = 150;
   const slot = width / DAYS;
   const maxCents = Math.max(1, ...days.map((d) => perDay.get(d) ?? 0));
   const bars = days.map((day, i) => {
     const cents = perDay.get(day) ?? 0;
     const h = Math.round(((baseline - top) * Math.max(0, cents)) / maxCents);
-    return { day, cents, x: Math.round(i * slot + 2), y: baseline - h, width: Math.max(2, Math.round(slot - 4)), height: h, label: (DAYS - 1 - i) % 7 === 0 };
+    return { day, cents, x: Math.round(i * slot + 2), y: baseline - h, width: Math.max(2, Math.round(slot - 4)), height: h, label: (DAYS - 1 - i) % 7 === 0, anchor: i === DAYS - 1 ? ('end' as const) : ('middle' as const) };
   });
-  return { width, height, baseline, bars, maxCents, currency: revenue.currency };
+  return { width, height, top, baseline, bars, maxCents, currency: revenue.currency };
 }
 
 export interface SectionView {

@@ -104,5 +104,12 @@ describe('the whole loop: buy on the portal, pay on the stub, the stub delivers,
     expect(order).toMatchObject({ status: 'ready', api_order_id: apiOrderId });
     expect(order['panel_url']).toMatch(/^https?:\/\//);
     expect(order['expires_at']).toMatch(/^\d{4}-\d{2}-\d{2} \d{2}:\d{2}:\d{2}$/);
+
+    // The partner page shows the paid order's revenue: a server-drawn chart and the ledger row.
+    const partner = await request(portal.url).get('/admin/partner').auth('admin', ADMIN_PASSWORD);
+    expect(partner.status).toBe(200);
+    expect(partner.text).toMatch(/<svg viewBox="0 0 600 180" role="img"/);
+    expect(partner.text).toMatch(/<rect x="\d+" y="\d+" width="\d+" height="1[0-9]{2}" class="bar">/);
+    expect(partner.text).toContain(`<a href="/admin?q=${apiOrderId}">${apiOrderId}</a>`);
   });
 });
