@@ -28,12 +28,16 @@ const config = loadPortalConfig({
   PORT: values.port,
   LOG_LEVEL: 'warn',
 });
-// Workers are not started: the settings refresh would call an API that is not there.
-const portal = createPortal(config, { logger: createLogger('warn') });
+// Workers run as in production (the WAL checkpointer matters here); the settings refresh fails
+// fast against the closed port and is retried every 5 minutes.
+const portal = createPortal(config, { logger: createLogger('error') });
+portal.startWorkers();
 const server = createServer(portal.handler);
 server.keepAliveTimeout = 5_000;
 const address = await listen(server, config.port, config.host);
 process.stdout.write(`${JSON.stringify({ url: `http://127.0.0.1:${address.port}`, pid: process.pid })}\n`);
 const stop = () => server.close(() => void portal.close().then(() => process.exit(0)));
 process.on('SIGTERM', stop);
+// kill -USR2 <pid>: print memory use (bytes) to stderr.
+process.on('SIGUSR2', () => process.stderr.write(`${JSON.stringify(process.memoryUsage())}\n`));
 process.on('SIGINT', stop);

@@ -97,7 +97,7 @@ export class WebhookStore {
     // The rowid only grows, so "older than the last REJECTED_KEEP" is one range on the primary key.
     this.trimRejected = db.prepare(`DELETE FROM rejected_deliveries WHERE id <= (SELECT max(id) FROM rejected_deliveries) - ${REJECTED_KEEP}`);
 
-    this.ingestTx = db.transaction((eventId: string, eventType: string, text: string, body: Record<string, unknown>): IngestOutcome => {
+    const ingestOne = (eventId: string, eventType: string, text: string, body: Record<string, unknown>): IngestOutcome => {
       const payload = ReceivedOrderPayload.safeParse(body);
       const order = payload.success ? payload.data : undefined;
       const externalId = typeof order?.external_id === 'string' ? order.external_id.slice(0, EXTERNAL_ID_MAX) : null;
@@ -105,17 +105,13 @@ export class WebhookStore {
       if (inserted.changes === 0) return { stored: false, applied: false };
       if (!order || !KNOWN_TYPES.has(eventType)) return { stored: true, applied: false };
       return { stored: true, applied: this.apply(eventId, eventType as EventType, order) };
-    });
-    // Group commit: one outer transaction per batch, each event in its own savepoint (a nested
-    // better-sqlite3 transaction), so one bad event cannot take the others down with it.
-    this.batchTx = db.transaction((events: readonly IncomingEvent[]): BatchResult[] =>
-      events.map((e) => {
-        try {
-          return this.ingestTx(e.eventId, e.eventType, e.text, e.body);
-        } catch (err) {
-          return err instanceof Error ? err : new Error(String(err));
-        }
-      }),
+    };
+    this.ingestTx = db.transaction(ingestOne);
+    // Group commit: one transaction for the whole batch. If any event throws, the whole batch
+    // rolls back and ingestBatch retries each event in its own transaction, so one bad event
+    // cannot take the others down with it (replaying is safe: the batch left nothing behind).
+    this.batchTx = db.transaction((events: readonly IncomingEvent[]): IngestOutcome[] =>
+      events.map((e) => ingestOne(e.eventId, e.eventType, e.text, e.body)),
     );
     this.rejectTx = db.transaction((r: RejectedDelivery) => {
       const excerpt = r.body.subarray(0, REJECTED_EXCERPT_BYTES).toString('utf8');
@@ -138,7 +134,20 @@ export class WebhookStore {
    * nothing. Nothing is acknowledged before this returns, so an answered event is on disk.
    */
   ingestBatch(events: readonly IncomingEvent[]): BatchResult[] {
-    return this.batchTx.immediate(events);
+    if (events.length === 1) return [this.ingestOrError(events[0]!)];
+    try {
+      return this.batchTx.immediate(events);
+    } catch {
+      return events.map((e) => this.ingestOrError(e));
+    }
+  }
+
+  private ingestOrError(e: IncomingEvent): BatchResult {
+    try {
+      return this.ingest(e.eventId, e.eventType, e.text, e.body);
+    } catch (err) {
+      return err instanceof Error ? err : new Error(String(err));
+    }
   }
 
   /** Keeps a refused delivery for "why are my webhooks failing?"; the table is capped. */
