@@ -13,6 +13,7 @@ import { OrderStore } from './orders/store.js';
 import { createShopFastPath } from './shop/fast-path.js';
 import { InquiryNotifier } from './partners/notifier.js';
 import { openPortalDb } from './store/db.js';
+import { WalCheckpointer } from './webhooks/checkpointer.js';
 import { createWebhookHandler, WEBHOOK_PATH } from './webhooks/handler.js';
 
 export interface Portal {
@@ -72,6 +73,10 @@ export function createPortal(config: PortalConfig, options: PortalOptions = {}):
     startWorkers() {
       settings.start();
       stops.push(() => settings.stop());
+      // WAL checkpoints on a worker thread, so a webhook flood never stalls the event loop on one.
+      const checkpointer = new WalCheckpointer(db, logger);
+      checkpointer.start();
+      stops.push(() => checkpointer.stop());
       if (!config.webhookSecret) {
         // No webhook secret: events cannot be verified, so follow open orders by polling the API.
         const poller = new OrderPoller(api, new OrderStore(db), logger, config.orderPollMs);
