@@ -14,8 +14,13 @@ export const notFound: RequestHandler = (req) => {
   throw new ApiError('not_found', `no route for ${req.method} ${req.path}`);
 };
 
-/** body-parser's failures are the client's fault: answer them as validation errors, never 500. */
+/**
+ * body-parser's failures are the client's fault: answer them as validation errors, never 500.
+ * A path segment that is not valid percent-encoding (`/orders/%E0%A4%A`: the router's URIError)
+ * names nothing, like `/orders/abc`: 404, not a complaint about a body the request may not have.
+ */
 function fromBodyParser(error: { type?: unknown; status?: unknown; limit?: unknown }): ApiError | null {
+  if (error instanceof URIError) return new ApiError('not_found', 'the path is not valid percent-encoding');
   switch (error.type) {
     case 'entity.too.large':
       return new ApiError('validation_error', `body: must be at most ${error.limit} bytes`, { status: 413 });
