@@ -1,7 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import request from 'supertest';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import { ApiErrorBody, Order, Revenue } from '../../src/contract/index.js';
+import { ApiErrorBody, DnsListResponse, Order, Revenue } from '../../src/contract/index.js';
 import { startTestStub, type TestStub } from '../support/stub.js';
 import { bearer, createOrder, orderBody, pay, postOrder, sessionPath } from './helpers.js';
 
@@ -82,6 +82,26 @@ describe('paths and query strings', () => {
     ['/api/v1/dns/records?name=www&name=api', 'name: must be given once'],
   ])('when a query parameter is repeated (%s), then 422 says so by name', async (path, message) => {
     expect(expectError(await request(stub.url).get(path).set(bearer(stub)), 422, 'validation_error')).toBe(message);
+  });
+});
+
+describe('DNS names', () => {
+  // Four labels of 63, 63, 63 and 61 characters: a valid 253-character subdomain on its own.
+  const longSubdomain = ['a'.repeat(63), 'b'.repeat(63), 'c'.repeat(63), 'd'.repeat(61)].join('.');
+
+  it('when subdomain + apex would exceed 253 characters, then 422 validation_error and no record is written', async () => {
+    const res = await request(stub.url).post('/api/v1/dns/records').set(bearer(stub)).send({ subdomain: longSubdomain, ip: '203.0.113.10' });
+    expect(expectError(res, 422, 'validation_error')).toMatch(/^subdomain: .*at most 253/);
+    const listed = DnsListResponse.parse((await request(stub.url).get('/api/v1/dns/records').set(bearer(stub))).body);
+    expect(listed.items).toEqual([]);
+  });
+
+  it('when subdomain + apex are exactly 253 characters, then the record is written', async () => {
+    // 63 + 63 + 63 + 49 characters and three dots: 241, plus ".example.com": 253.
+    const fitting = ['a'.repeat(63), 'b'.repeat(63), 'c'.repeat(63), 'd'.repeat(49)].join('.');
+    const res = await request(stub.url).post('/api/v1/dns/records').set(bearer(stub)).send({ subdomain: fitting, ip: '203.0.113.10' });
+    expect(res.status).toBe(200);
+    expect(res.body.fqdn).toHaveLength(253);
   });
 });
 

@@ -8,6 +8,9 @@ import type { Faults } from './faults.js';
 /** DNS responses name the provider `zone_ee` (settings spell it `zone.ee`, as the spec does). */
 const PROVIDER = 'zone_ee';
 
+/** RFC 1035: a domain name is at most 253 characters (without the trailing dot). */
+const MAX_FQDN = 253;
+
 const present = (row: DnsRow): DnsRecord => ({ id: String(row.id), name: row.name, destination: row.destination });
 
 /** The vendor-blind DNS proxy, faking zone.ee on STUB_APEX_DOMAIN. */
@@ -65,8 +68,13 @@ export class DnsService {
     return { id: String(id), name: fqdn, destination: ip };
   }
 
-  private fqdn(subdomain: string): string {
-    return subdomain === '' || subdomain === '@' ? this.config.apexDomain : `${subdomain}.${this.config.apexDomain}`;
+  /** The FQDN for a valid subdomain; refused when it would exceed 253 characters with the apex. */
+  private fqdn(subdomain: string, field = 'subdomain'): string {
+    const fqdn = subdomain === '' || subdomain === '@' ? this.config.apexDomain : `${subdomain}.${this.config.apexDomain}`;
+    if (fqdn.length > MAX_FQDN) {
+      throw validationError(`${field}: with the apex the name would be ${fqdn.length} characters; a DNS name is at most ${MAX_FQDN}`);
+    }
+    return fqdn;
   }
 
   private fqdnFromName(raw: string): string {
@@ -74,10 +82,10 @@ export class DnsService {
     const apex = this.config.apexDomain;
     if (name === apex) return apex;
     const label = name.endsWith(`.${apex}`) ? name.slice(0, -apex.length - 1) : name;
-    if (label.length > 253 || !isValidSubdomain(label)) {
+    if (label.length > MAX_FQDN || !isValidSubdomain(label)) {
       throw validationError('name: must be a label ("www"), dotted labels ("api.eu") or a full name under the apex');
     }
-    return this.fqdn(label);
+    return this.fqdn(label, 'name');
   }
 
   private callUpstream(): void {
