@@ -66,20 +66,23 @@ p99_ms() {
   awk '/ 99%/ {v=$2; if (v ~ /us$/) {sub(/us/,"",v); v=v/1000} else if (v ~ /ms$/) {sub(/ms/,"",v)} else if (v ~ /s$/) {sub(/s/,"",v); v=v*1000}; print v}'
 }
 
-run_wrk() { # name path
-  local name=$1 path=$2 rps=() p99=()
-  for i in $(seq 1 "$RUNS"); do
-    wrk -t"$THREADS" -c"$CONNECTIONS" -d"$DURATION" --latency "http://127.0.0.1:$PORT$path" >"$OUT/$name-$i.txt"
-    if grep -q 'Non-2xx' "$OUT/$name-$i.txt"; then echo "non-2xx answers in $OUT/$name-$i.txt" >&2; exit 1; fi
-    rps+=("$(awk '/Requests\/sec/ {print $2}' "$OUT/$name-$i.txt")")
-    p99+=("$(p99_ms <"$OUT/$name-$i.txt")")
-  done
-  printf '%-22s %-5s req/s %s (median %s)  p99 ms %s (median %s)\n' "$name" "$path" \
-    "$(IFS=/; echo "${rps[*]}")" "$(printf '%s\n' "${rps[@]}" | median)" \
-    "$(IFS=/; echo "${p99[*]}")" "$(printf '%s\n' "${p99[@]}" | median)" | tee -a "$OUT/summary.txt"
+# One wrk run; appends req/s and p99 to $OUT/<name>.rps and .p99.
+run_wrk() { # name path run
+  local name=$1 path=$2 i=$3 file
+  file="$OUT/$name-${path//\//_}-$i.txt"
+  wrk -t"$THREADS" -c"$CONNECTIONS" -d"$DURATION" --latency "http://127.0.0.1:$PORT$path" >"$file"
+  if grep -q 'Non-2xx' "$file"; then echo "non-2xx answers in $file" >&2; exit 1; fi
+  awk '/Requests\/sec/ {print $2}' "$file" >>"$OUT/$name${path//\//_}.rps"
+  p99_ms <"$file" >>"$OUT/$name${path//\//_}.p99"
 }
 
-echo "node $(node --version), $(nproc) cores, wrk -t$THREADS -c$CONNECTIONS -d$DURATION, $RUNS runs" | tee "$OUT/summary.txt"
+report() { # name path
+  local base="$OUT/$1${2//\//_}"
+  printf '%-16s %-5s req/s %s (median %s)   p99 ms %s (median %s)\n' "$1" "$2" \
+    "$(paste -sd/ "$base.rps")" "$(median <"$base.rps")" "$(paste -sd/ "$base.p99")" "$(median <"$base.p99")" | tee -a "$OUT/summary.txt"
+}
+
+echo "node $(node --version), $(nproc) cores, wrk -t$THREADS -c$CONNECTIONS -d$DURATION, $RUNS runs, load average before: $(cut -d' ' -f1-3 /proc/loadavg)" | tee "$OUT/summary.txt"
 
 # Start-up: embedded mode, fresh databases each time.
 startups=()
@@ -91,28 +94,27 @@ for i in $(seq 1 "$RUNS"); do
 done
 printf 'startup to healthy /healthz ms %s (median %s)\n' "$(IFS=/; echo "${startups[*]}")" "$(printf '%s\n' "${startups[@]}" | median)" | tee -a "$OUT/summary.txt"
 
-# (a) API up: embedded stub. Its settings land in the portal's cache (and database).
-start_portal STUB_PORT="$STUB_PORT"
-sleep 1
-run_wrk "a-api-up" /
-run_wrk "a-api-up" /buy
-stop_portal
-
-# (b) API refusing connections; settings refresh every 5 s keeps failing during the run.
-start_portal MINTOFFICE_API_URL="http://127.0.0.1:$DEAD_PORT" MINTOFFICE_API_KEY=mo_test_bench_0123456789 \
-  MINTOFFICE_WEBHOOK_SECRET=whsec_bench_0123456789 SETTINGS_REFRESH_SECONDS=5
-run_wrk "b-api-refusing" /
-run_wrk "b-api-refusing" /buy
-stop_portal
-
-# (c) API accepting connections and never answering.
 node -e "require('node:net').createServer(() => {}).listen($HANG_PORT, '127.0.0.1')" &
 PIDS+=("$!")
-sleep 0.3
-start_portal MINTOFFICE_API_URL="http://127.0.0.1:$HANG_PORT" MINTOFFICE_API_KEY=mo_test_bench_0123456789 \
-  MINTOFFICE_WEBHOOK_SECRET=whsec_bench_0123456789 SETTINGS_REFRESH_SECONDS=5 MINTOFFICE_TIMEOUT_SECONDS=30
-run_wrk "c-api-hanging" /
-run_wrk "c-api-hanging" /buy
-stop_portal
+BROKEN_API=(MINTOFFICE_API_KEY=mo_test_bench_0123456789 MINTOFFICE_WEBHOOK_SECRET=whsec_bench_0123456789 SETTINGS_REFRESH_SECONDS=5)
 
+# Rounds interleave the scenarios, so load from anything else on the machine hits all of them alike.
+for i in $(seq 1 "$RUNS"); do
+  # (a) API up: the embedded stub. Its settings land in the portal's cache and database, so (b)
+  # and (c), which reuse that database, show the same prices from the persisted cache.
+  start_portal STUB_PORT="$STUB_PORT"
+  sleep 0.5
+  run_wrk a-api-up / "$i"; run_wrk a-api-up /buy "$i"
+  stop_portal
+  # (b) API refusing connections; the settings refresh every 5 s keeps failing during the run.
+  start_portal MINTOFFICE_API_URL="http://127.0.0.1:$DEAD_PORT" "${BROKEN_API[@]}"
+  run_wrk b-api-refusing / "$i"; run_wrk b-api-refusing /buy "$i"
+  stop_portal
+  # (c) API accepting connections and never answering (refreshes hang until the 30 s timeout).
+  start_portal MINTOFFICE_API_URL="http://127.0.0.1:$HANG_PORT" "${BROKEN_API[@]}" MINTOFFICE_TIMEOUT_SECONDS=30
+  run_wrk c-api-hanging / "$i"; run_wrk c-api-hanging /buy "$i"
+  stop_portal
+done
+for name in a-api-up b-api-refusing c-api-hanging; do report "$name" /; report "$name" /buy; done
+echo "load average after: $(cut -d' ' -f1-3 /proc/loadavg)" | tee -a "$OUT/summary.txt"
 echo "raw wrk output: $OUT"
