@@ -1,6 +1,6 @@
 #!/usr/bin/env bash
 # Admin events page with 1,000,000 stored events: first (newest) and last (oldest) page.
-#   bash bench/admin-run.sh [runs=3] [duration=10s] [connections=4]
+#   [NODE_FLAGS="--max-semi-space-size=1 --max-old-space-size=64"] bash bench/admin-run.sh [runs=3] [duration=10s] [connections=4]
 # Needs: npm run build, wrk. Seeds /tmp/bench/admin.db once (delete it to reseed).
 set -euo pipefail
 cd "$(dirname "$0")/.."
@@ -9,7 +9,7 @@ OUT=/tmp/bench; mkdir -p "$OUT"
 [ -f "$OUT/admin.db" ] || node dist/bench/admin-seed.js --db "$OUT/admin.db" --count 1000000
 AUTH="Authorization: Basic $(printf 'admin:bench-password-123' | base64)"
 for run in $(seq 1 "$RUNS"); do
-  node dist/bench/webhook-server.js --db "$OUT/admin.db" --port 8095 > "$OUT/admin-server.out" 2>&1 &
+  node ${NODE_FLAGS:-} dist/bench/webhook-server.js --db "$OUT/admin.db" --port 8095 > "$OUT/admin-server.out" 2>&1 &
   SERVER=$!
   for _ in $(seq 1 50); do grep -q '"pid"' "$OUT/admin-server.out" 2>/dev/null && break; sleep 0.1; done
   for page in "/admin" "/admin?after=0" "/admin?type=agent.ready" "/admin?q=70000"; do

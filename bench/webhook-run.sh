@@ -1,6 +1,6 @@
 #!/usr/bin/env bash
 # Webhook ingest benchmark: unique signed events against a fresh portal database.
-#   bash bench/webhook-run.sh [runs=3] [duration=10s] [connections=32]
+#   [NODE_FLAGS="--max-semi-space-size=1 --max-old-space-size=64"] bash bench/webhook-run.sh [runs=3] [duration=10s] [connections=32]
 # Needs: npm run build, wrk (apt-get install -y wrk). Prints one line per run + the server's VmHWM.
 set -euo pipefail
 cd "$(dirname "$0")/.."
@@ -8,7 +8,7 @@ RUNS=${1:-3}; DURATION=${2:-10s}; CONNS=${3:-32}
 OUT=/tmp/bench; mkdir -p "$OUT"
 for run in $(seq 1 "$RUNS"); do
   rm -f "$OUT"/webhook.db*
-  node dist/bench/webhook-server.js --db "$OUT/webhook.db" --port 8090 > "$OUT/server.out" 2>&1 &
+  node ${NODE_FLAGS:-} dist/bench/webhook-server.js --db "$OUT/webhook.db" --port 8090 > "$OUT/server.out" 2>&1 &
   SERVER=$!
   for _ in $(seq 1 50); do grep -q '"pid"' "$OUT/server.out" 2>/dev/null && break; sleep 0.1; done
   node dist/bench/webhook-sign.js --count 5000 --out "$OUT/signed.tsv" > /dev/null
