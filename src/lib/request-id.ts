@@ -14,10 +14,14 @@ declare global {
 const ACCEPTABLE = /^[A-Za-z0-9._:-]{8,128}$/;
 
 /** Reuses a well-formed incoming `X-Request-Id` (from a proxy) or mints one. */
+export function requestIdFor(incoming: string | string[] | undefined): string {
+  return typeof incoming === 'string' && ACCEPTABLE.test(incoming) ? incoming : randomUUID();
+}
+
+/** Express middleware: sets req.id and the `X-Request-Id` response header. */
 export function requestId(): RequestHandler {
   return (req, res, next) => {
-    const incoming = req.headers['x-request-id'];
-    req.id = typeof incoming === 'string' && ACCEPTABLE.test(incoming) ? incoming : randomUUID();
+    req.id = requestIdFor(req.headers['x-request-id']);
     res.setHeader('X-Request-Id', req.id);
     next();
   };

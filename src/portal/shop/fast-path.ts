@@ -1,7 +1,7 @@
-import { randomUUID } from 'node:crypto';
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import { parse as parseQuery } from 'node:querystring';
 import type { Response } from 'express';
+import { requestIdFor } from '../../lib/request-id.js';
 import type { PortalConfig } from '../config.js';
 import type { PortalDeps } from '../deps.js';
 import { securityHeaders } from '../http/security.js';
@@ -15,9 +15,6 @@ export function sendHtml(res: Response, status: number, html: string | Buffer, c
   res.status(status).setHeader('Cache-Control', cacheControl);
   res.type('html').send(html);
 }
-
-/** Same rule as src/lib/request-id.ts: reuse a well-formed incoming id, or mint one. */
-const ACCEPTABLE_REQUEST_ID = /^[A-Za-z0-9._:-]{8,128}$/;
 
 /**
  * Runs the portal's helmet middleware once against a recording response and returns the headers
@@ -79,8 +76,7 @@ export function createShopFastPath(deps: PortalDeps): (req: IncomingMessage, res
     } else {
       return false;
     }
-    const incoming = req.headers['x-request-id'];
-    res.setHeader('X-Request-Id', typeof incoming === 'string' && ACCEPTABLE_REQUEST_ID.test(incoming) ? incoming : randomUUID());
+    res.setHeader('X-Request-Id', requestIdFor(req.headers['x-request-id']));
     for (const [name, value] of security) res.setHeader(name, value);
     res.statusCode = 200;
     res.setHeader('Cache-Control', cacheControl);

@@ -1,7 +1,7 @@
-import { randomUUID } from 'node:crypto';
 import { isUtf8 } from 'node:buffer';
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import { verify, WEBHOOK_HEADERS } from '../../contract/index.js';
+import { requestIdFor } from '../../lib/request-id.js';
 import type { PortalDeps } from '../deps.js';
 import { WebhookStore, type IncomingEvent } from './store.js';
 
@@ -11,7 +11,6 @@ export const MAX_WEBHOOK_BYTES = 256 * 1024;
 
 const EVENT_ID = /^[A-Za-z0-9._:-]{1,200}$/;
 const EVENT_TYPE = /^[A-Za-z0-9._-]{1,64}$/;
-const REQUEST_ID = /^[A-Za-z0-9._:-]{8,128}$/;
 
 type Reason =
   | 'no_secret'
@@ -112,7 +111,6 @@ export function createWebhookHandler(deps: Pick<PortalDeps, 'config' | 'db' | 'l
     if (close) headers['Connection'] = 'close';
     res.writeHead(status, headers);
     res.end(body);
-    void req;
   }
 
   function refuse(req: IncomingMessage, res: ServerResponse, requestId: string, reason: Reason, body: Buffer, close = false): void {
@@ -158,10 +156,8 @@ export function createWebhookHandler(deps: Pick<PortalDeps, 'config' | 'db' | 'l
   }
 
   return (req, res) => {
-    const incomingId = req.headers['x-request-id'];
     const existing = res.getHeader('X-Request-Id');
-    const requestId =
-      typeof existing === 'string' ? existing : typeof incomingId === 'string' && REQUEST_ID.test(incomingId) ? incomingId : randomUUID();
+    const requestId = typeof existing === 'string' ? existing : requestIdFor(req.headers['x-request-id']);
 
     const declared = Number(req.headers['content-length']);
     if (declared > MAX_WEBHOOK_BYTES) {
