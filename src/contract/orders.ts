@@ -51,21 +51,22 @@ export const Language = z
   .string()
   .regex(/^[a-z]{2}(-[A-Za-z]{2})?$/, { error: 'must be a language code such as "en" or "pt-BR"' });
 
+/** Optional fields accept null as "not set": clients that serialise None/null for absent values work. */
 export const CreateOrderRequest = z.object({
   tier: Tier,
   duration_months: DurationMonths,
-  credit_usd: z.number({ error: 'must be a number' }).int({ error: 'must be a whole number' }).min(0).max(100_000).optional(),
-  language: Language.optional(),
-  external_id: ExternalId.optional(),
+  credit_usd: z.number({ error: 'must be a number' }).int({ error: 'must be a whole number' }).min(0).max(100_000).nullish(),
+  language: Language.nullish(),
+  external_id: ExternalId.nullish(),
   success_url: CallbackUrl,
   cancel_url: CallbackUrl,
-  webhook_url: CallbackUrl.optional(),
+  webhook_url: CallbackUrl.nullish(),
 });
 export type CreateOrderRequest = z.infer<typeof CreateOrderRequest>;
 
 export const RenewOrderRequest = z.object({
   duration_months: DurationMonths,
-  external_id: ExternalId.optional(),
+  external_id: ExternalId.nullish(),
   success_url: CallbackUrl,
   cancel_url: CallbackUrl,
 });

@@ -57,6 +57,13 @@ describe('POST /orders', () => {
     expect((await createOrder(stub, { tier, duration_months: months })).amount_cents).toBe(amount);
   });
 
+  it('when optional fields are sent as null (a client serialising None), then they count as not set', async () => {
+    await start();
+    const res = await postOrder(stub, orderBody({ credit_usd: null, language: null, external_id: null, webhook_url: null }));
+    expect(res.status).toBe(201);
+    expect(res.body).toMatchObject({ credit_usd: 0, external_id: null, amount_cents: 1200 });
+  });
+
   it('when credit_usd is omitted or 0, then the order carries no credit', async () => {
     await start();
     expect((await createOrder(stub, { credit_usd: undefined })).credit_usd).toBe(0);
