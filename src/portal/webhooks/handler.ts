@@ -67,7 +67,6 @@ export function createWebhookHandler(deps: Pick<PortalDeps, 'config' | 'db' | 'l
   const store = new WebhookStore(deps.db);
 
   interface Pending extends IncomingEvent {
-    req: IncomingMessage;
     res: ServerResponse;
     requestId: string;
   }
@@ -83,7 +82,7 @@ export function createWebhookHandler(deps: Pick<PortalDeps, 'config' | 'db' | 'l
     } catch (err) {
       // Not acknowledged, so the sender retries; the retry is stored once.
       logger.error({ err, events: batch.length }, 'webhook: could not store a batch of events');
-      for (const p of batch) send(p.req, p.res, 500, FAILED, p.requestId);
+      for (const p of batch) send(p.res, 500, FAILED, p.requestId);
       return;
     }
     const debug = logger.isLevelEnabled('debug');
@@ -92,15 +91,15 @@ export function createWebhookHandler(deps: Pick<PortalDeps, 'config' | 'db' | 'l
       const outcome = results[i]!;
       if (outcome instanceof Error) {
         logger.error({ reqId: p.requestId, err: outcome, eventId: p.eventId }, 'webhook: could not store the event');
-        send(p.req, p.res, 500, FAILED, p.requestId);
+        send(p.res, 500, FAILED, p.requestId);
         continue;
       }
       if (debug) logger.debug({ reqId: p.requestId, eventId: p.eventId, eventType: p.eventType, ...outcome }, 'webhook received');
-      send(p.req, p.res, 200, outcome.stored ? STORED : REPLAYED, p.requestId);
+      send(p.res, 200, outcome.stored ? STORED : REPLAYED, p.requestId);
     }
   }
 
-  function send(req: IncomingMessage, res: ServerResponse, status: number, body: string, requestId: string, close = false): void {
+  function send(res: ServerResponse, status: number, body: string, requestId: string, close = false): void {
     const headers: Record<string, string | number> = {
       'Content-Type': 'application/json',
       'Content-Length': body.length,
@@ -123,7 +122,7 @@ export function createWebhookHandler(deps: Pick<PortalDeps, 'config' | 'db' | 'l
     }
     logger.warn({ reqId: requestId, reason, eventId: eventId?.slice(0, 200), eventType: eventType?.slice(0, 64) }, 'webhook rejected');
     const a = ANSWERS[reason];
-    send(req, res, a.status, a.body, requestId, close);
+    send(res, a.status, a.body, requestId, close);
   }
 
   function handle(req: IncomingMessage, res: ServerResponse, requestId: string, raw: Buffer): void {
@@ -152,7 +151,7 @@ export function createWebhookHandler(deps: Pick<PortalDeps, 'config' | 'db' | 'l
     }
 
     if (queue.length === 0) setImmediate(flush);
-    queue.push({ eventId, eventType, text, body: parsed as Record<string, unknown>, req, res, requestId });
+    queue.push({ eventId, eventType, text, body: parsed as Record<string, unknown>, res, requestId });
   }
 
   return (req, res) => {
