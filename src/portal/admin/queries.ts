@@ -1,4 +1,6 @@
 import type { Statement } from 'better-sqlite3';
+import type { OrderRow as StoredOrderRow } from '../orders/store.js';
+import type { InquiryRow as StoredInquiryRow } from '../partners/store.js';
 import type { Db } from '../store/db.js';
 
 /** Where a keyset page starts: the newest rows, rows older than `before`, or newer than `after`. */
@@ -80,41 +82,11 @@ export interface RejectedRow {
   received_at: number;
 }
 
-export interface OrderRow {
-  key: number;
-  ref: string;
-  api_order_id: number | null;
-  renews_ref: string | null;
-  tier: string;
-  duration_months: number;
-  credit_usd: number;
-  language: string | null;
-  amount_cents: number | null;
-  currency: string | null;
-  status: string;
-  checkout_url: string | null;
-  panel_url: string | null;
-  expires_at: string | null;
-  paid_at: string | null;
-  error_step: string | null;
-  error_message: string | null;
-  last_event_ms: number | null;
-  created_at: number;
-  updated_at: number;
-}
+/** An orders row with its rowid as the page key. */
+export type OrderRow = StoredOrderRow & { key: number };
 
-export interface InquiryRow {
-  key: number;
-  id: number;
-  name: string;
-  email: string;
-  company: string | null;
-  website: string | null;
-  type: string;
-  message: string;
-  fast_track: number;
-  created_at: number;
-}
+/** An inquiries row (without the client's IP, which admin never shows) with its id as the page key. */
+export type InquiryRow = Omit<StoredInquiryRow, 'client_ip'> & { key: number };
 
 export interface EventFilter {
   type?: string | undefined;

@@ -1,6 +1,7 @@
 import { randomBytes } from 'node:crypto';
 import { EVENT_TYPES, ReceivedOrderPayload, type EventType } from '../../contract/index.js';
-import { eventTimeFromId, shouldApply, STATUS_FROM_EVENT, type LocalStatus } from '../orders/status.js';
+import { eventTimeFromId, shouldApply, STATUS_FROM_EVENT } from '../orders/status.js';
+import type { OrderRow as StoredOrderRow } from '../orders/store.js';
 import type { Db } from '../store/db.js';
 
 /** How many rejected deliveries are kept; older ones are dropped as new ones arrive. */
@@ -18,19 +19,11 @@ export type IngestOutcome =
   /** Seen before (same X-Mintbot-Event-Id): nothing changed. */
   | { stored: false; applied: false };
 
-interface OrderRow {
-  ref: string;
-  api_order_id: number | null;
-  status: LocalStatus;
-  amount_cents: number | null;
-  currency: string | null;
-  panel_url: string | null;
-  expires_at: string | null;
-  paid_at: string | null;
-  error_step: string | null;
-  error_message: string | null;
-  last_event_ms: number | null;
-}
+/** The columns an event reads and writes (see `columns` below). */
+type OrderRow = Pick<
+  StoredOrderRow,
+  'ref' | 'api_order_id' | 'status' | 'amount_cents' | 'currency' | 'panel_url' | 'expires_at' | 'paid_at' | 'error_step' | 'error_message' | 'last_event_ms'
+>;
 
 export interface IncomingEvent {
   eventId: string;
