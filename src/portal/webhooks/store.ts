@@ -1,7 +1,6 @@
-import { randomBytes } from 'node:crypto';
 import { EVENT_TYPES, ReceivedOrderPayload, type EventType } from '../../contract/index.js';
 import { eventTimeFromId, shouldApply, STATUS_FROM_EVENT } from '../orders/status.js';
-import type { OrderRow as StoredOrderRow } from '../orders/store.js';
+import { newOrderRef, type OrderRow as StoredOrderRow } from '../orders/store.js';
 import type { Db } from '../store/db.js';
 
 /** How many rejected deliveries are kept; older ones are dropped as new ones arrive. */
@@ -166,7 +165,7 @@ export class WebhookStore {
     if (!row) {
       // An order made outside the portal (the dashboard, another shop): track it under a fresh ref.
       this.insertOrder.run({
-        ref: randomBytes(16).toString('base64url'),
+        ref: newOrderRef(),
         api_order_id: order.id,
         tier: order.tier ?? 'unknown',
         duration_months: order.duration_months ?? 0,
