@@ -2,9 +2,15 @@ import type { Request, Response } from 'express';
 import type { PortalDeps } from '../deps.js';
 
 /**
- * Renders a page inside the branded layout. Every template gets `brand`, `testMode` and `path`
- * alongside its own data; Eta escapes every `<%= %>`.
+ * A page inside the branded layout, as HTML. Every template gets `brand`, `testMode` and `path`
+ * alongside its own data; Eta escapes every `<%= %>`. The shop's pre-rendered pages use this too,
+ * so they and the Express routes cannot drift apart.
  */
+export function renderHtml(deps: Pick<PortalDeps, 'config' | 'views'>, view: string, path: string, data: Record<string, unknown> = {}): string {
+  return deps.views.render(view, { brand: deps.config.brand, testMode: deps.config.testMode, path, ...data });
+}
+
+/** Sends renderHtml's page for this request. */
 export function renderPage(
   deps: Pick<PortalDeps, 'config' | 'views'>,
   req: Request,
@@ -13,13 +19,7 @@ export function renderPage(
   data: Record<string, unknown> = {},
   status = 200,
 ): void {
-  const html = deps.views.render(view, {
-    brand: deps.config.brand,
-    testMode: deps.config.testMode,
-    path: req.path,
-    ...data,
-  });
-  res.status(status).type('html').send(html);
+  res.status(status).type('html').send(renderHtml(deps, view, req.path, data));
 }
 
 /** True when the client asked for JSON rather than a page. */

@@ -1,5 +1,6 @@
 import { randomUUID } from 'node:crypto';
 import type { PortalDeps } from '../deps.js';
+import { renderHtml } from '../http/render.js';
 import { Catalog } from './catalog.js';
 import { loadPlans, type Plans } from './plans.js';
 
@@ -44,14 +45,9 @@ export class ShopPages {
     return this.current;
   }
 
-  render(view: string, path: string, data: Record<string, unknown>): string {
-    const { config, views } = this.deps;
-    return views.render(view, { brand: config.brand, testMode: config.testMode, path, ...data });
-  }
-
   homePage(): Buffer {
     const cat = this.catalog();
-    this.home ??= Buffer.from(this.render('portal/home', '/', { cards: cat.cards, pricesKnown: cat.snapshot !== undefined }));
+    this.home ??= Buffer.from(renderHtml(this.deps, 'portal/home', '/', { cards: cat.cards, pricesKnown: cat.snapshot !== undefined }));
     return this.home;
   }
 
@@ -86,7 +82,7 @@ export class ShopPages {
     const choices = this.defaultChoices(plan);
     let parts = this.forms.get(choices.plan);
     if (!parts) {
-      const html = this.render('portal/buy', '/buy', this.formData(choices, { idempotencyKey: KEY_SLOT }));
+      const html = renderHtml(this.deps, 'portal/buy', '/buy', this.formData(choices, { idempotencyKey: KEY_SLOT }));
       const at = html.indexOf(KEY_SLOT);
       parts = [html.slice(0, at), html.slice(at + KEY_SLOT.length)];
       this.forms.set(choices.plan, parts);

@@ -5,7 +5,7 @@ import { DurationMonths, Tier, type Order } from '../../contract/index.js';
 import type { ApiResult } from '../mintoffice/client.js';
 import type { PortalDeps } from '../deps.js';
 import { sendError } from '../http/errors.js';
-import { wantsJson } from '../http/render.js';
+import { renderHtml, wantsJson } from '../http/render.js';
 import { OrderStore, type OrderRow } from '../orders/store.js';
 import { Checkout, type SubmitOutcome } from './checkout.js';
 import { HOME_CACHE_CONTROL, sendHtml } from './fast-path.js';
@@ -45,7 +45,7 @@ export function shopRouter(deps: PortalDeps): Router {
   const store = new OrderStore(deps.db);
   const checkout = new Checkout(store, logger, config.publicBaseUrl, config.checkoutOrigins);
   const form = express.urlencoded({ extended: false, limit: '4kb', parameterLimit: 20 });
-  const render = pages.render.bind(pages);
+  const render = (view: string, path: string, data: Record<string, unknown>) => renderHtml(deps, view, path, data);
   const current = pages.catalog.bind(pages);
 
   const reRenderForm = (req: Request, res: Response, status: number, message: string, choices: Choices, notice?: string, retryAfter?: number): void => {
