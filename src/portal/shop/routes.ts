@@ -48,17 +48,19 @@ export function shopRouter(deps: PortalDeps): Router {
   const render = (view: string, path: string, data: Record<string, unknown>) => renderHtml(deps, view, path, data);
   const current = pages.catalog.bind(pages);
 
-  const reRenderForm = (req: Request, res: Response, status: number, message: string, choices: Choices, notice?: string, retryAfter?: number): void => {
+  /** A refusal: JSON for API clients, otherwise `page()` (the form again, with the message). */
+  const fail = (req: Request, res: Response, status: number, message: string, retryAfter: number | undefined, page: () => string): void => {
     if (retryAfter) res.setHeader('Retry-After', String(retryAfter));
     if (wantsJson(req)) {
       res.status(status).json({ error: message });
       return;
     }
-    const html = render('portal/buy', '/buy', pages.formData(choices, { idempotencyKey: randomUUID(), error: message, notice }));
-    sendHtml(res, status, html);
+    sendHtml(res, status, page());
   };
+  const reRenderForm = (req: Request, res: Response, status: number, message: string, choices: Choices, retryAfter?: number): void =>
+    fail(req, res, status, message, retryAfter, () => render('portal/buy', '/buy', pages.formData(choices, { idempotencyKey: randomUUID(), error: message })));
 
-const router = Router();
+  const router = Router();
 
   router.get('/', (_req, res) => {
     sendHtml(res, 200, pages.homePage(), HOME_CACHE_CONTROL);
@@ -104,10 +106,6 @@ const router = Router();
     if (!credit.success || !cat.allowsCredit(credit.data)) return refuse(400, 'That credit bundle is not available. Please choose one from the list.');
     if (!key.success) return refuse(400, 'This form has expired. Please check your choices and submit again.');
 
-    const ref0 = (ref: string) => ({
-      success_url: `${config.publicBaseUrl}/thank-you?ref=${ref}`,
-      cancel_url: `${config.publicBaseUrl}/cancel?plan=${choices.plan}`,
-    });
     const outcome = await checkout.submit({
       idempotencyKey: key.data,
       reqId: req.id,
@@ -121,12 +119,13 @@ const router = Router();
             ...(choices.credit > 0 ? { credit_usd: choices.credit } : {}),
             language: choices.language,
             external_id: ref,
-            ...ref0(ref),
+            success_url: `${config.publicBaseUrl}/thank-you?ref=${ref}`,
+            cancel_url: `${config.publicBaseUrl}/cancel?plan=${choices.plan}`,
           },
           key.data,
         ),
     });
-    respond(req, res, outcome, (status, message, retryAfter) => reRenderForm(req, res, status, message, choices, undefined, retryAfter));
+    respond(req, res, outcome, (status, message, retryAfter) => reRenderForm(req, res, status, message, choices, retryAfter));
   });
 
   const respond = (
@@ -156,32 +155,28 @@ const router = Router();
     return { order, original: order.renews_ref ? store.byRef(order.renews_ref) : undefined };
   };
 
-  const statusPage = (res: Response, status: number, found: ReturnType<typeof lookup>, renewError?: string): void => {
-    if (!found) {
-      sendHtml(res, status, render('portal/thank-you', '/thank-you', { title: 'Thank you', order: null }));
-      return;
-    }
+  const statusPage = (found: ReturnType<typeof lookup>, renewError?: string): string => {
+    if (!found) return render('portal/thank-you', '/thank-you', { title: 'Thank you', order: null });
     const { order, original } = found;
     const view = statusView(order, original);
-    const card = current().card(order.tier);
-    const html = render('portal/thank-you', '/thank-you', {
+    const cat = current();
+    return render('portal/thank-you', '/thank-you', {
       title: view.pill,
       order,
       view,
-      planName: card?.name ?? order.tier,
+      planName: cat.card(order.tier)?.name ?? order.tier,
       originalRef: original?.ref ?? null,
-      renewDurations: view.renewable ? current().durations(order.tier) : [],
+      renewDurations: view.renewable ? cat.durations(order.tier) : [],
       idempotencyKey: randomUUID(),
       renewError,
       supportEmail: plans.support_email ?? null,
       metaRefresh: view.final ? undefined : 5,
       script: view.final ? undefined : '/static/js/order-status.js',
     });
-    sendHtml(res, status, html);
   };
 
   router.get('/thank-you', (req, res) => {
-    statusPage(res, 200, lookup(req.query.ref));
+    sendHtml(res, 200, statusPage(lookup(req.query.ref)));
   });
 
   router.get('/thank-you/status', (req, res) => {
@@ -203,21 +198,14 @@ const router = Router();
       sendError(deps, req, res, 404, 'We could not find that order. Please use the link from your order page.');
       return;
     }
-    const fail = (status: number, message: string, retryAfter?: number) => {
-      if (retryAfter) res.setHeader('Retry-After', String(retryAfter));
-      if (wantsJson(req)) {
-        res.status(status).json({ error: message });
-        return;
-      }
-      statusPage(res, status, found, message);
-    };
+    const refuse = (status: number, message: string, retryAfter?: number) => fail(req, res, status, message, retryAfter, () => statusPage(found, message));
     const { order } = found;
     const view = statusView(order, found.original);
-    if (!view.renewable || order.api_order_id === null) return fail(409, 'This order has no agent to renew.');
+    if (!view.renewable || order.api_order_id === null) return refuse(409, 'This order has no agent to renew.');
     const duration = Duration.safeParse(body.duration_months);
-    if (!duration.success) return fail(422, 'Please choose 1, 3 or 12 months.');
+    if (!duration.success) return refuse(422, 'Please choose 1, 3 or 12 months.');
     const key = IdempotencyKey.safeParse(body.idempotency_key);
-    if (!key.success) return fail(400, 'This form has expired. Please choose a duration and submit again.');
+    if (!key.success) return refuse(400, 'This form has expired. Please choose a duration and submit again.');
     const apiOrderId = order.api_order_id;
 
     const outcome = await checkout.submit({
@@ -237,7 +225,7 @@ const router = Router();
           key.data,
         ),
     });
-    respond(req, res, outcome, fail);
+    respond(req, res, outcome, refuse);
   });
 
   return router;
