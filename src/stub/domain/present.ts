@@ -1,7 +1,8 @@
 import { formatApiTime, type Order } from '../../contract/index.js';
 import type { OrderRow } from '../store/orders.js';
 
-const apiTime = (ms: number | null) => (ms === null ? null : formatApiTime(ms));
+/** A stored time (ms, or null for "not yet") as the API writes it. */
+export const apiTime = (ms: number | null): string | null => (ms === null ? null : formatApiTime(ms));
 
 export function checkoutUrl(publicUrl: string, sessionId: string): string {
   return `${publicUrl}/checkout/${sessionId}`;

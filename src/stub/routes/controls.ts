@@ -3,6 +3,7 @@ import { Router } from 'express';
 import { z } from 'zod';
 import { formatApiTime, UpsertDnsRecordRequest } from '../../contract/index.js';
 import type { StubContext } from '../context.js';
+import { apiTime } from '../domain/present.js';
 import { parseBody } from '../http/body.js';
 
 const ClockRequest = z.strictObject({
@@ -20,21 +21,22 @@ const FaultsRequest = z.strictObject({
 });
 
 const DELIVERY_LIST_LIMIT = 1000;
-const apiTime = (ms: number | null) => (ms === null ? null : formatApiTime(ms));
 
 /** `/_stub/*`: test controls. They need the API key but no Idempotency-Key, and skip the partner rate limit. */
 export function controlsRouter(ctx: StubContext): Router {
   const router = Router();
   const { store, clock } = ctx;
 
+  const clockState = () => ({ now: formatApiTime(clock.now()), offset_seconds: Math.floor(clock.offsetMs / 1000) });
+
   router.get('/clock', (_req, res) => {
-    res.json({ now: formatApiTime(clock.now()), offset_seconds: Math.floor(clock.offsetMs / 1000) });
+    res.json(clockState());
   });
 
   router.post('/clock', async (req, res) => {
     const { advance_seconds } = parseBody(ClockRequest, req.body);
     await ctx.advanceClock(advance_seconds);
-    res.json({ now: formatApiTime(clock.now()), offset_seconds: Math.floor(clock.offsetMs / 1000) });
+    res.json(clockState());
   });
 
   router.get('/deliveries', (_req, res) => {

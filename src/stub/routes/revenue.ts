@@ -1,6 +1,7 @@
 import { Router } from 'express';
 import { formatApiTime, RevenueQuery, type Revenue } from '../../contract/index.js';
 import type { StubContext } from '../context.js';
+import { apiTime } from '../domain/present.js';
 import { parseQuery } from '../http/body.js';
 
 const LATEST_EVENTS = 200;
@@ -17,7 +18,7 @@ export function revenueRouter(ctx: StubContext): Router {
         ...row,
         currency: 'usd',
         created_at: formatApiTime(row.created_at),
-        payout_at: row.payout_at === null ? null : formatApiTime(row.payout_at),
+        payout_at: apiTime(row.payout_at),
       })),
     };
     res.json(body);
