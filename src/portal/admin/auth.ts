@@ -1,5 +1,6 @@
 import type { RequestHandler } from 'express';
 import basicAuth from 'express-basic-auth';
+import { clientIp } from '../../lib/client-ip.js';
 import { RollingWindowLimiter } from '../../lib/rate-limit.js';
 import type { PortalDeps } from '../deps.js';
 import { renderAdminMessage } from './render.js';
@@ -26,7 +27,7 @@ export function adminAuth(deps: Pick<PortalDeps, 'config' | 'views' | 'logger'>,
   };
 
   const throttle: RequestHandler = (req, res, next) => {
-    const decision = limiter.peek(clientKey(req.ip));
+    const decision = limiter.peek(clientKey(req));
     if (decision.allowed) return next();
     res.setHeader('Retry-After', String(decision.retryAfterSeconds));
     renderAdminMessage(deps, req, res, 429, {
@@ -47,8 +48,8 @@ export function adminAuth(deps: Pick<PortalDeps, 'config' | 'views' | 'logger'>,
     unauthorizedResponse: (req: Parameters<RequestHandler>[0] & { auth?: { user: string } }) => {
       if (req.auth) {
         // Credentials were sent and were wrong (req.auth is set before the check): count it.
-        limiter.hit(clientKey(req.ip));
-        logger.warn({ reqId: req.id, ip: req.ip }, 'admin: failed sign-in');
+        limiter.hit(clientKey(req));
+        logger.warn({ reqId: req.id, ip: clientIp(req) }, 'admin: failed sign-in');
       }
       return 'Sign-in required.';
     },
@@ -57,6 +58,6 @@ export function adminAuth(deps: Pick<PortalDeps, 'config' | 'views' | 'logger'>,
   return [notConfigured, throttle, check];
 }
 
-function clientKey(ip: string | undefined): string {
-  return ip ?? 'unknown';
+function clientKey(req: Parameters<RequestHandler>[0]): string {
+  return clientIp(req) ?? 'unknown';
 }

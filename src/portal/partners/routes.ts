@@ -1,4 +1,5 @@
 import express, { Router, type ErrorRequestHandler, type Request, type RequestHandler, type Response } from 'express';
+import { clientIp } from '../../lib/client-ip.js';
 import type { PortalDeps } from '../deps.js';
 import { renderPage } from '../http/render.js';
 import { HONEYPOT_FIELD, LIMITS, PARTNER_TYPES, FAST_TRACK_TYPES, SUCCESS_MESSAGES, type FieldError } from './inquiry.js';
@@ -30,7 +31,7 @@ export function partnersRouter(deps: PortalDeps, options: PartnersRouterOptions 
   // --- The JSON API -----------------------------------------------------------------------
   router.post('/api/partner', ...parseBody, (req, res) => {
     res.setHeader('Cache-Control', 'no-store');
-    const outcome = service.submit(req.body ?? {}, req.ip, req.id);
+    const outcome = service.submit(req.body ?? {}, clientIp(req), req.id);
     switch (outcome.kind) {
       case 'accepted':
         res.status(200).json(outcome.body);
@@ -67,7 +68,7 @@ export function partnersRouter(deps: PortalDeps, options: PartnersRouterOptions 
   router.post('/partners', ...parseBody, (req, res) => {
     res.setHeader('Cache-Control', 'no-store');
     const body: unknown = req.body ?? {};
-    const outcome = service.submit(body, req.ip, req.id);
+    const outcome = service.submit(body, clientIp(req), req.id);
     const values = typedValues(body);
     switch (outcome.kind) {
       case 'accepted':

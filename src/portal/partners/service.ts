@@ -25,11 +25,6 @@ export function rateLimitMessage(retryAfterSeconds: number): string {
   return `Rate limit exceeded - please try again in ${retryAfterSeconds} second${retryAfterSeconds === 1 ? '' : 's'}`;
 }
 
-/** "::ffff:203.0.113.9" and "203.0.113.9" are one client. */
-export function normaliseIp(ip: string | undefined): string | undefined {
-  if (!ip) return undefined;
-  return ip.startsWith('::ffff:') && ip.includes('.') ? ip.slice(7) : ip;
-}
 
 /**
  * The one path every inquiry takes, from the JSON API and from the page's form alike:
@@ -52,8 +47,8 @@ export class InquiryService {
     this.store = InquiryStore.for(deps.db);
   }
 
-  submit(body: unknown, clientIp: string | undefined, reqId: string): SubmitOutcome {
-    const ip = normaliseIp(clientIp);
+  /** `ip` is the client's address as clientIp() gives it. */
+  submit(body: unknown, ip: string | undefined, reqId: string): SubmitOutcome {
     const key = ip ?? 'unknown';
     const early = this.limiter.peek(key);
     if (!early.allowed) return this.rateLimited(reqId, key, early.retryAfterSeconds);

@@ -1,4 +1,5 @@
-import type { Request, RequestHandler } from 'express';
+import type { RequestHandler } from 'express';
+import { clientIp } from '../../lib/client-ip.js';
 import type { RollingWindowLimiter } from '../../lib/rate-limit.js';
 import { ApiError } from '../domain/api-error.js';
 import type { ApiKeyRing } from '../domain/api-key.js';
@@ -19,8 +20,6 @@ function rateLimited(retryAfterSeconds: number, scope: string): ApiError {
   });
 }
 
-const clientIp = (req: Request) => req.ip ?? req.socket.remoteAddress ?? 'unknown';
-
 /**
  * Bearer auth plus the two rate limits. A failed attempt counts against the caller's IP, never
  * against the partner, so a brute-force cannot chew through the partner's quota.
@@ -29,7 +28,7 @@ export function bearerAuth({ keys, ipLimiter, partnerLimiter }: AuthOptions): Re
   return (req, _res, next) => {
     const match = BEARER.exec(req.get('authorization')?.trim() ?? '');
     if (!match || !keys.matches(match[1]!)) {
-      const decision = ipLimiter.hit(clientIp(req));
+      const decision = ipLimiter.hit(clientIp(req) ?? 'unknown');
       if (!decision.allowed) throw rateLimited(decision.retryAfterSeconds, 'from this IP');
       throw match
         ? new ApiError('invalid_api_key', 'API key is unknown or revoked.')
