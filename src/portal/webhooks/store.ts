@@ -89,7 +89,9 @@ export class WebhookStore {
     // The rowid only grows, so "older than the last REJECTED_KEEP" is one range on the primary key.
     this.trimRejected = db.prepare(`DELETE FROM rejected_deliveries WHERE id <= (SELECT max(id) FROM rejected_deliveries) - ${REJECTED_KEEP}`);
 
-    const ingestOne = (eventId: string, eventType: string, text: string, body: Record<string, unknown>): IngestOutcome => {
+    // Stores a verified event (deduplicated on its id) and applies it to the local order; always
+    // inside one of the two transactions below, so the event and its effect commit together.
+    const ingestOne = ({ eventId, eventType, text, body }: IncomingEvent): IngestOutcome => {
       const payload = ReceivedOrderPayload.safeParse(body);
       const order = payload.success ? payload.data : undefined;
       const externalId = typeof order?.external_id === 'string' ? order.external_id.slice(0, EXTERNAL_ID_MAX) : null;
@@ -102,22 +104,12 @@ export class WebhookStore {
     // Group commit: one transaction for the whole batch. If any event throws, the whole batch
     // rolls back and ingestBatch retries each event in its own transaction, so one bad event
     // cannot take the others down with it (replaying is safe: the batch left nothing behind).
-    this.batchTx = db.transaction((events: readonly IncomingEvent[]): IngestOutcome[] =>
-      events.map((e) => ingestOne(e.eventId, e.eventType, e.text, e.body)),
-    );
+    this.batchTx = db.transaction((events: readonly IncomingEvent[]): IngestOutcome[] => events.map(ingestOne));
     this.rejectTx = db.transaction((r: RejectedDelivery) => {
       const excerpt = r.body.subarray(0, REJECTED_EXCERPT_BYTES).toString('utf8');
       this.insertRejected.run(r.reason, clip(r.eventId), clip(r.eventType), excerpt, this.now());
       this.trimRejected.run();
     });
-  }
-
-  /**
-   * Stores a verified event (deduplicated on its id) and applies it to the local order in the
-   * same transaction. `text` is the body exactly as received; `body` is its parsed JSON object.
-   */
-  ingest(eventId: string, eventType: string, text: string, body: Record<string, unknown>): IngestOutcome {
-    return this.ingestTx.immediate(eventId, eventType, text, body);
   }
 
   /**
@@ -136,7 +128,7 @@ export class WebhookStore {
 
   private ingestOrError(e: IncomingEvent): BatchResult {
     try {
-      return this.ingest(e.eventId, e.eventType, e.text, e.body);
+      return this.ingestTx.immediate(e);
     } catch (err) {
       return err instanceof Error ? err : new Error(String(err));
     }
