@@ -11,8 +11,8 @@ import { shopRouter } from './shop/routes.js';
 import { webhookRouter } from './webhooks/routes.js';
 
 /**
- * The portal's HTTP surface. Each feature brings its own router (and its own body parser, so the
- * webhook route sees the raw bytes it must verify).
+ * The portal's HTTP surface. Each feature brings its own router and its own body parser, so no
+ * global parser consumes the webhook's body: its handler reads the raw bytes it must verify.
  */
 export function createPortalApp(deps: PortalDeps): Express {
   const app = express();
