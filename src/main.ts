@@ -26,6 +26,9 @@ async function main(): Promise<void> {
       stubConfig = loadStubConfig(env, {
         retrySchedule: env.STUB_RETRY_SCHEDULE?.trim() ? undefined : EMBEDDED_RETRY_SCHEDULE,
         webhookUrl: env.STUB_WEBHOOK_URL?.trim() ? undefined : `${config.publicBaseUrl}/webhooks/mintoffice`,
+        // A key or secret the operator fixed on the portal side is the one both sides use.
+        apiKey: env.STUB_API_KEY?.trim() ? undefined : config.apiKey,
+        webhookSecret: env.STUB_WEBHOOK_SECRET?.trim() ? undefined : config.webhookSecret,
       });
     } catch (error) {
       throw new ConfigError((error as Error).message);
@@ -91,7 +94,12 @@ function announce(config: PortalConfig, portal: RunningPortal, stub: RunningStub
     `  Listening  ${portal.url}`,
   ];
   if (stub) {
-    lines.push(`  API        embedded mintbot stub at ${stub.url}/api/v1 (pay with any card; 4000000000000002 is declined)`);
+    lines.push(
+      `  API        embedded mintbot stub at ${stub.url}/api/v1 (pay with any card; 4000000000000002 is declined)`,
+      // Local test credentials, shown so `npm run webhook:send` and curl can be pointed at them.
+      `  API key    ${stub.apiKey()}`,
+      `  Webhooks   signed with ${stub.webhookSecret} (MINTOFFICE_WEBHOOK_SECRET for npm run webhook:send)`,
+    );
   } else {
     lines.push(`  API        ${config.apiUrl}/api/v1`);
     if (!config.webhookSecret) lines.push('  Webhooks   MINTOFFICE_WEBHOOK_SECRET is not set: order status is polled from the API instead');

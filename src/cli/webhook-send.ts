@@ -4,10 +4,10 @@
  * Signs an event the way mintbot does and posts it to a portal's webhook receiver, printing the
  * status and the answer. Exit code 0 on 2xx, 1 on any other answer, 2 on bad arguments or no answer.
  *
- *   --url      receiver URL (default http://127.0.0.1:8000/webhooks/mintoffice)
+ *   --url      receiver URL (default $PUBLIC_BASE_URL/webhooks/mintoffice, else http://127.0.0.1:$PORT/…, PORT 8000)
  *   --secret   signing secret (default $MINTOFFICE_WEBHOOK_SECRET)
- *   --type     event type (default order.paid)
- *   --order    mintbot order id for the sample payload and the default event id (default 42)
+ *   --type     event type (default: the one in --id, else order.paid)
+ *   --order    mintbot order id for the sample payload and the default event id (default: from --id, else 42)
  *   --id       event id, e.g. to replay one (default evt_<order>_<type>_<ms>)
  *   --payload  JSON text, or @file to read it from (default: a sample order like the spec's)
  *   --external-id  external_id in the sample payload (e.g. a portal order ref)
@@ -61,10 +61,10 @@ async function main(): Promise<void> {
   try {
     ({ values } = parseArgs({
       options: {
-        url: { type: 'string', default: 'http://127.0.0.1:8000/webhooks/mintoffice' },
+        url: { type: 'string' },
         secret: { type: 'string' },
-        type: { type: 'string', default: 'order.paid' },
-        order: { type: 'string', default: '42' },
+        type: { type: 'string' },
+        order: { type: 'string' },
         id: { type: 'string' },
         payload: { type: 'string' },
         'external-id': { type: 'string' },
@@ -82,12 +82,17 @@ async function main(): Promise<void> {
   }
   const secret = values.secret ?? process.env['MINTOFFICE_WEBHOOK_SECRET'];
   if (!secret) fail('no secret: pass --secret or set MINTOFFICE_WEBHOOK_SECRET');
-  if (!URL.canParse(values.url) || !/^https?:$/.test(new URL(values.url).protocol)) fail(`--url: "${values.url}" is not an http(s) URL`);
-  if (!/^\d{1,15}$/.test(values.order)) fail('--order: must be a whole number');
+  // The portal this shell would start: the same variables npm start reads.
+  const url = values.url ?? `${(process.env['PUBLIC_BASE_URL'] ?? `http://127.0.0.1:${process.env['PORT'] || '8000'}`).replace(/\/+$/, '')}/webhooks/mintoffice`;
+  if (!URL.canParse(url) || !/^https?:$/.test(new URL(url).protocol)) fail(`--url: "${url}" is not an http(s) URL`);
+  // A replayed mintbot id (evt_<order>_<type>_<ms>) says which order and type it was.
+  const replayed = values.id === undefined ? null : /^evt_(\d{1,15})_([a-z_]+\.[a-z_]+)_\d+$/.exec(values.id);
+  const order = values.order ?? replayed?.[1] ?? '42';
+  if (!/^\d{1,15}$/.test(order)) fail('--order: must be a whole number');
   if (!/^-?\d{1,9}$/.test(values.skew)) fail('--skew: must be whole seconds, e.g. -400');
-  const orderId = Number(values.order);
+  const orderId = Number(order);
   const now = Date.now();
-  const type = values.type;
+  const type = values.type ?? replayed?.[2] ?? 'order.paid';
   if (!EventType.safeParse(type).success) process.stderr.write(`note: "${type}" is not one of mintbot's event types; the portal stores it without applying it\n`);
 
   let body: string;
@@ -101,7 +106,7 @@ async function main(): Promise<void> {
 
   let res;
   try {
-    res = await request(values.url, {
+    res = await request(url, {
       method: 'POST',
       headers: {
         'content-type': 'application/json',
@@ -116,7 +121,7 @@ async function main(): Promise<void> {
     });
   } catch (err) {
     const e = err as { code?: string; message?: string };
-    process.stderr.write(`webhook:send: no answer from ${values.url} (${e.code ?? e.message})\n`);
+    process.stderr.write(`webhook:send: no answer from ${url} (${e.code ?? e.message})\n`);
     process.exit(2);
   }
   const text = await res.body.text();

@@ -2,6 +2,7 @@ import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
+import { sign } from '../../src/contract/index.js';
 import { browserAvailable, connectBrowser, watchedPage } from '../support/browser.js';
 import { freePort } from '../portal/shop/helpers.js';
 import { buildForTest, removeBuild, startProcess, type StartedProcess } from './start-process.js';
@@ -94,6 +95,25 @@ describe('npm start', () => {
     proc.child.kill('SIGTERM');
     expect(await proc.exited).toBe(0);
     expect(proc.stderr()).toContain('SIGTERM: shutting down');
+  });
+});
+
+describe('npm start with a fixed webhook secret', () => {
+  it('when MINTOFFICE_WEBHOOK_SECRET is set in embedded mode, then the stub signs with it, the banner shows it, and an event signed with it is accepted', async () => {
+    const secret = 'whsec_operator_chosen_1';
+    const { proc, shop, stub } = await npmStart({ MINTOFFICE_WEBHOOK_SECRET: secret });
+    expect(proc.stderr()).toContain(`Webhooks   signed with ${secret}`);
+    const apiKey = /API key {4}(\S+)/.exec(proc.stderr())![1]!;
+    const settings = await fetch(`${stub}/api/v1/settings`, { headers: { authorization: `Bearer ${apiKey}` } });
+    expect((await settings.json()).api.webhook_secret_prefix).toBe(secret.slice(0, 8));
+
+    const body = JSON.stringify({ id: 42, status: 'completed', external_id: null });
+    const res = await fetch(`${shop}/webhooks/mintoffice`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json', 'x-mintbot-signature': sign(secret, body), 'x-mintbot-event-id': 'evt_42_order.paid_1', 'x-mintbot-event-type': 'order.paid' },
+      body,
+    });
+    expect(res.status).toBe(200);
   });
 });
 
