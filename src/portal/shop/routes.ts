@@ -105,6 +105,11 @@ export function shopRouter(deps: PortalDeps): Router {
     if (!languages.has(language)) return refuse(422, 'Please choose one of the languages in the list.');
     if (!credit.success || !cat.allowsCredit(credit.data)) return refuse(400, 'That credit bundle is not available. Please choose one from the list.');
     if (!key.success) return refuse(400, 'This form has expired. Please check your choices and submit again.');
+    if (choices.plan === 'trial') {
+      // A trial lives 24 hours whatever the months (the API's rule); credit on a free plan would be a giveaway.
+      choices.duration = 1;
+      choices.credit = 0;
+    }
 
     const outcome = await checkout.submit({
       idempotencyKey: key.data,
@@ -201,6 +206,7 @@ export function shopRouter(deps: PortalDeps): Router {
     const refuse = (status: number, message: string, retryAfter?: number) => fail(req, res, status, message, retryAfter, () => statusPage(found, message));
     const { order } = found;
     const view = statusView(order, found.original);
+    if (order.tier === 'trial') return refuse(409, 'A trial cannot be renewed. Choose a plan to keep an agent running.');
     if (!view.renewable || order.api_order_id === null) return refuse(409, 'This order has no agent to renew.');
     const duration = Duration.safeParse(body.duration_months);
     if (!duration.success) return refuse(422, 'Please choose 1, 3 or 12 months.');

@@ -88,7 +88,7 @@ export function statusView(order: OrderRow, original?: OrderRow, now = Date.now(
       }
       return { ...base, tone: 'info', pill: 'Paid', step: 2, headline: 'Payment received, setting up your agent', detail: 'We are preparing your agent’s server. This usually takes under a minute.' };
     case 'provisioning':
-      return { ...base, tone: 'info', pill: 'Setting up', step: 2, headline: 'Your agent is being set up', detail: 'Its server is starting. This page updates by itself.' };
+      return { ...base, tone: 'info', pill: 'Setting up', step: 2, headline: 'Your agent is being set up', detail: 'Its server is starting; this takes a few moments.' };
     case 'ready':
       return {
         ...base,
@@ -99,7 +99,7 @@ export function statusView(order: OrderRow, original?: OrderRow, now = Date.now(
         detail: 'Open its panel to start talking to it. Keep this page: it is your link to renew.',
         panelUrl: safeLink(order.panel_url),
         expiresAt: formatExpiry(order.expires_at),
-        renewable: !isRenewal && order.api_order_id !== null,
+        renewable: !isRenewal && order.api_order_id !== null && order.tier !== 'trial',
       };
     case 'failed':
       return {
@@ -122,7 +122,7 @@ export function statusView(order: OrderRow, original?: OrderRow, now = Date.now(
         detail: 'Renew it to bring it back with everything it knew.',
         panelUrl: null,
         expiresAt: formatExpiry(order.expires_at),
-        renewable: !isRenewal && order.api_order_id !== null && order.panel_url !== null,
+        renewable: !isRenewal && order.api_order_id !== null && order.panel_url !== null && order.tier !== 'trial',
       };
   }
 }

@@ -92,8 +92,29 @@ describe('the order status page', () => {
     const page = await request(shop.target).get(`/thank-you?ref=${ref}`);
     expect(page.text).toContain('the set-up failed');
     expect(page.text).toContain('mailto:support@example.com');
-    expect(page.text).toContain('href="/buy?plan=s1">Try again</a>');
+    // Paid already: the way forward is support, never a second purchase.
+    expect(page.text).toContain('>Write to support</a>');
+    expect(page.text).not.toContain('Try again');
     expect(await statusOf(shop, ref)).toEqual({ status: 'failed', final: true });
+  });
+
+  it('when a trial is bought with 12 months and credit, then it is ordered as 24 free hours without credit, and once ready it offers a plan instead of a renewal', async () => {
+    shop = await startShop({ listening: true });
+    const { checkout, ref } = await buy(shop, { plan: 'trial', duration_months: '12', credit_usd: '50', language: 'en' });
+    const row = shop.order(ref)!;
+    expect(row).toMatchObject({ tier: 'trial', duration_months: 1, credit_usd: 0 });
+    expect(await stubApi(shop.stub!, `/orders/${row.api_order_id}`)).toMatchObject({ tier: 'trial', duration_months: 1, credit_usd: 0, amount_cents: 0 });
+    expect((await checkoutAction(checkout, 'pay')).status).toBe(303);
+    await vi.waitFor(async () => expect((await statusOf(shop!, ref)).status).toBe('ready'), { timeout: 8_000, interval: 50 });
+
+    const page = await request(shop.target).get(`/thank-you?ref=${ref}`);
+    expect(page.text).toContain('Trial, 24 hours');
+    expect(page.text).not.toContain('action="/renew"');
+    expect(page.text).toContain('href="/buy">Keep your agent: choose a plan</a>');
+    const renew = await request(shop.target).post('/renew').type('form').send({ ref, duration_months: '1', idempotency_key: 'trial-renew-key-0123456789' });
+    expect(renew.status).toBe(409);
+    expect(renew.text).toContain('A trial cannot be renewed');
+    expect(shop.orders().filter((o) => o.renews_ref === ref)).toHaveLength(0);
   });
 
   it('when the card is declined, then the order is still awaiting payment and the page keeps the way back to checkout', async () => {
