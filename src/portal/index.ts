@@ -71,13 +71,18 @@ export function createPortal(config: PortalConfig, options: PortalOptions = {}):
     app,
     handler,
     startWorkers() {
-      settings.start();
-      stops.push(() => settings.stop());
+      if (!api.configured) {
+        // Said once, loudly: every call would fail the same way, so nothing polls the API.
+        logger.error('MINTOFFICE_API_KEY is not set: the shop cannot take orders and /healthz reports unhealthy until it is');
+      } else {
+        settings.start();
+        stops.push(() => settings.stop());
+      }
       // WAL checkpoints on a worker thread, so a webhook flood never stalls the event loop on one.
       const checkpointer = new WalCheckpointer(db, logger);
       checkpointer.start();
       stops.push(() => checkpointer.stop());
-      if (!config.webhookSecret) {
+      if (!config.webhookSecret && api.configured) {
         // No webhook secret: events cannot be verified, so follow open orders by polling the API.
         const poller = new OrderPoller(api, new OrderStore(db), logger, config.orderPollMs);
         poller.start();
