@@ -208,9 +208,17 @@ export class WebhookStore {
         update.error_message = null;
       }
     }
+    // A late or repeated event that changes nothing writes nothing (one B-tree page fewer per event).
+    if (!applies && sameFacts(row, update)) return false;
     this.updateOrder.run(update);
     return applies;
   }
+}
+
+const FACTS = ['api_order_id', 'amount_cents', 'currency', 'paid_at', 'panel_url', 'expires_at'] as const;
+
+function sameFacts(row: Pick<OrderRow, (typeof FACTS)[number]>, update: Pick<OrderRow, (typeof FACTS)[number]>): boolean {
+  return FACTS.every((k) => row[k] === update[k]);
 }
 
 function clip(value: string | null): string | null {

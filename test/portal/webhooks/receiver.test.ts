@@ -249,6 +249,25 @@ describe('webhook receiver: storing and applying', () => {
     expect(count('webhook_events')).toBe(3);
   });
 
+  it('when a late event changes nothing, then the order row is not rewritten; when it brings a missing fact, that fact is filled in', async () => {
+    portal = createTestPortal();
+    insertLocalOrder('ref_late', 51);
+    const t = 1747371234567;
+    const ready = orderPayload(51, { status: 'deployed', external_id: 'ref_late', panel_url: 'https://agent2.example.com', expires_at: '2026-06-16 10:02:14', paid_at: '2026-05-16 10:02:14' });
+    await sendEvent(portal.handler, ready, { type: 'agent.ready', id: evt(51, 'agent.ready', t + 3000) }).expect(200);
+    const stamp = (): unknown => (orderByApiId(51) as { updated_at: number }).updated_at;
+    portal.deps.db.prepare('UPDATE orders SET updated_at = 1 WHERE ref = ?').run('ref_late');
+
+    await sendEvent(portal.handler, orderPayload(51, { status: 'completed', external_id: 'ref_late', paid_at: '2026-05-16 10:02:14' }), { type: 'order.paid', id: evt(51, 'order.paid', t) }).expect(200);
+    expect(stamp()).toBe(1);
+    expect(count('webhook_events')).toBe(2);
+
+    portal.deps.db.prepare('UPDATE orders SET amount_cents = NULL WHERE ref = ?').run('ref_late');
+    await sendEvent(portal.handler, orderPayload(51, { status: 'completed', external_id: 'ref_late', amount_cents: 3600 }), { type: 'agent.provisioning_started', id: evt(51, 'agent.provisioning_started', t + 1) }).expect(200);
+    expect(orderByApiId(51)).toMatchObject({ status: 'ready', amount_cents: 3600 });
+    expect(stamp()).not.toBe(1);
+  });
+
   it('when agent.failed arrives, then the order is failed and keeps the step and message', async () => {
     portal = createTestPortal();
     insertLocalOrder('ref_fail', 60, 'provisioning');
