@@ -61,6 +61,26 @@ export class ShopPages {
     };
   }
 
+  /**
+   * Choices carried back in a URL (the checkout's cancel link). Anything unknown or no longer
+   * offered falls back to the default, so a stale or edited link still shows a valid form.
+   */
+  choicesFromQuery(query: Record<string, unknown>): Choices {
+    const cat = this.catalog();
+    const base = this.defaultChoices(query['plan']);
+    if (base.plan === 'trial') return base;
+    const wholeNumber = (v: unknown): number | null => (typeof v === 'string' && /^\d{1,6}$/.test(v) ? Number(v) : null);
+    const months = wholeNumber(query['duration_months']);
+    const credit = wholeNumber(query['credit_usd']);
+    const language = query['language'];
+    return {
+      plan: base.plan,
+      duration: months !== null && cat.durations(base.plan).some((d) => d.months === months) ? months : base.duration,
+      credit: credit !== null && cat.allowsCredit(credit) ? credit : base.credit,
+      language: typeof language === 'string' && this.languages.has(language) ? language : base.language,
+    };
+  }
+
   formData(choices: Choices, extra: Record<string, unknown>): Record<string, unknown> {
     const cat = this.catalog();
     return {

@@ -71,11 +71,11 @@ export function shopRouter(deps: PortalDeps): Router {
   });
 
   router.get('/cancel', (req, res) => {
-    const choices = pages.defaultChoices(req.query.plan);
+    const choices = pages.choicesFromQuery(req.query);
     const html = render('portal/buy', '/buy', pages.formData(choices, {
       idempotencyKey: randomUUID(),
       title: 'Checkout cancelled',
-      notice: 'Checkout cancelled: nothing was charged. Your plan is still selected below whenever you are ready.',
+      notice: 'Checkout cancelled: nothing was charged. Your choices are kept below whenever you are ready.',
     }));
     sendHtml(res, 200, html);
   });
@@ -125,7 +125,7 @@ export function shopRouter(deps: PortalDeps): Router {
             language: choices.language,
             external_id: ref,
             success_url: `${config.publicBaseUrl}/thank-you?ref=${ref}`,
-            cancel_url: `${config.publicBaseUrl}/cancel?plan=${choices.plan}`,
+            cancel_url: `${config.publicBaseUrl}/cancel?${new URLSearchParams({ plan: choices.plan, duration_months: String(choices.duration), credit_usd: String(choices.credit), language: choices.language })}`,
           },
           key.data,
         ),

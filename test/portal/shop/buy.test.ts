@@ -252,7 +252,7 @@ describe('POST /buy against a failing API', () => {
         language: 'en',
         external_id: ref,
         success_url: `${shop.baseUrl}/thank-you?ref=${ref}`,
-        cancel_url: `${shop.baseUrl}/cancel?plan=s1`,
+        cancel_url: `${shop.baseUrl}/cancel?plan=s1&duration_months=3&credit_usd=10&language=en`,
       });
     }
   });

@@ -127,15 +127,22 @@ describe('the order status page', () => {
     expect(page.text).toContain(`href="${checkout}"`);
   });
 
-  it('when the customer cancels at checkout, then /cancel says nothing was charged with the plan kept, and the order shows cancelled', async () => {
+  it('when the customer cancels at checkout, then /cancel says nothing was charged with every choice kept, and the order shows cancelled', async () => {
     shop = await startShop({ listening: true });
-    const { ref, checkout } = await buy(shop, { ...BUY, plan: 's4' });
+    const { ref, checkout } = await buy(shop, { plan: 's4', duration_months: '12', credit_usd: '20', language: 'de' });
     const cancelled = await checkoutAction(checkout, 'cancel');
-    expect(cancelled.location).toBe(`${shop.baseUrl}/cancel?plan=s4`);
-    const page = await request(shop.target).get('/cancel?plan=s4');
+    expect(cancelled.location).toBe(`${shop.baseUrl}/cancel?plan=s4&duration_months=12&credit_usd=20&language=de`);
+    const page = await request(shop.target).get(new URL(cancelled.location!).pathname + new URL(cancelled.location!).search);
     expect(page.status).toBe(200);
     expect(page.text).toContain('nothing was charged');
     expect(page.text).toContain('name="plan" value="s4" data-name="Pro" data-price-cents="4800" checked');
+    expect(page.text).toMatch(/name="duration_months" value="12"[^>]* checked/);
+    expect(page.text).toMatch(/name="credit_usd" value="20" checked/);
+    expect(page.text).toMatch(/<option value="de" selected>/);
+    // An edited or stale link still gives a valid form with the defaults.
+    const odd = await request(shop.target).get('/cancel?plan=s4&duration_months=7&credit_usd=999&language=xx');
+    expect(odd.text).toMatch(/name="duration_months" value="1"[^>]* checked/);
+    expect(odd.text).toMatch(/name="credit_usd" value="0" checked/);
     await vi.waitFor(async () => expect((await statusOf(shop!, ref)).status).toBe('cancelled'), { timeout: 8_000, interval: 50 });
     expect((await request(shop.target).get(`/thank-you?ref=${ref}`)).text).toContain('Nothing was charged');
   });
