@@ -50,7 +50,8 @@ export function revenueChart(revenue: Revenue): RevenueChart | null {
   const perDay = new Map<string, number>();
   for (const event of revenue.events) {
     const day = event.created_at.slice(0, 10);
-    if (!/^\d{4}-\d{2}-\d{2}$/.test(day)) continue;
+    // Shaped like a date is not enough: "2026-13-40" would make the axis an Invalid Date (a 500).
+    if (!/^\d{4}-\d{2}-\d{2}$/.test(day) || Number.isNaN(Date.parse(`${day}T00:00:00Z`))) continue;
     perDay.set(day, (perDay.get(day) ?? 0) + event.partner_cut_cents);
   }
   if (perDay.size === 0) return null;

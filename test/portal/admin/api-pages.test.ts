@@ -2,6 +2,7 @@ import request from 'supertest';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { createTestPortal, type TestPortal } from '../../support/portal.js';
 import { startTestStub, type TestStub } from '../../support/stub.js';
+import { revenueChart } from '../../../src/portal/admin/partner.js';
 import { ADMIN, csrfToken } from './support.js';
 
 let stub: TestStub;
@@ -39,6 +40,21 @@ describe('admin partner page', () => {
     expect(res.text).toContain('Revenue: mintbot could not be reached');
     expect(res.text).toContain('Settings: mintbot could not be reached');
     expect(res.text).not.toContain('mo_test_0123456789abcdef');
+  });
+});
+
+describe('admin partner revenue chart', () => {
+  const event = (id: number, created_at: string, partner_cut_cents: number) => ({
+    id, order_id: id, kind: 'order_paid', gross_cents: 2 * partner_cut_cents, partner_cut_cents, mintbot_cut_cents: partner_cut_cents, currency: 'usd', created_at, payout_id: null, payout_at: null,
+  });
+  const revenue = (events: ReturnType<typeof event>[]) => ({ currency: 'usd', gross_cents: 0, partner_cut_cents: 0, mintbot_cut_cents: 0, unpaid_cents: 0, events });
+
+  it('when a ledger event has a date-shaped created_at that is no real day, then the chart skips it instead of failing the page', () => {
+    const chart = revenueChart(revenue([event(1, '2026-05-10 09:00:00', 500), event(2, '2026-13-40 09:00:00', 900), event(3, '9999-99-99 00:00:00', 1)]));
+    expect(chart).not.toBeNull();
+    expect(chart!.bars.at(-1)!.day).toBe('2026-05-10');
+    expect(chart!.maxCents).toBe(500);
+    expect(revenueChart(revenue([event(4, '2026-00-00 00:00:00', 100)]))).toBeNull();
   });
 });
 
