@@ -114,6 +114,10 @@ export async function startPortal(config: PortalConfig, options: PortalOptions =
   portal.startWorkers();
   const httpServer = createServer(portal.handler);
   httpServer.keepAliveTimeout = 5_000;
+  // Node's defaults let a drip-fed request hold a connection for 5 minutes. Every request here is
+  // small, and mintbot gives up on a webhook after 10 s, so a slow client is cut off much sooner.
+  httpServer.headersTimeout = 15_000;
+  httpServer.requestTimeout = 30_000;
   const address = await listen(httpServer, config.port, config.host);
   const host = address.family === 'IPv6' ? `[${address.address}]` : address.address;
   return {

@@ -1,6 +1,6 @@
 import request from 'supertest';
 import { afterEach, describe, expect, it } from 'vitest';
-import { createTestPortal, type TestPortal } from '../support/portal.js';
+import { createTestPortal, startTestPortal, type TestPortal } from '../support/portal.js';
 
 let portal: TestPortal;
 afterEach(async () => portal?.close());
@@ -56,5 +56,15 @@ describe('portal shell', () => {
     portal = createTestPortal({ SECURITY_HEADERS: 'false' });
     const res = await request(portal.app).get('/healthz');
     expect(res.headers['content-security-policy']).toBeUndefined();
+  });
+
+  it('when the portal listens, then a slow client is cut off after 30 s, not Node\'s default 5 minutes', async () => {
+    const running = await startTestPortal();
+    try {
+      expect(running.server.requestTimeout).toBe(30_000);
+      expect(running.server.headersTimeout).toBe(15_000);
+    } finally {
+      await running.close();
+    }
   });
 });
