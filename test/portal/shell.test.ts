@@ -2,8 +2,11 @@ import request from 'supertest';
 import { afterEach, describe, expect, it } from 'vitest';
 import { createTestPortal, startTestPortal, type TestPortal } from '../support/portal.js';
 
-let portal: TestPortal;
-afterEach(async () => portal?.close());
+let portal: TestPortal | undefined;
+afterEach(async () => {
+  await portal?.close();
+  portal = undefined;
+});
 
 describe('portal shell', () => {
   it('when a page does not exist, then a browser gets the branded 404 page and an API client gets JSON', async () => {
