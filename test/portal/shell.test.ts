@@ -21,6 +21,21 @@ describe('portal shell', () => {
     expect(json.body).toEqual({ error: expect.any(String) });
   });
 
+  it('when a route fails inside (the database is gone), then a browser gets the branded 500 page and an API client JSON, neither with internals', async () => {
+    portal = createTestPortal({ PARTNER_BRAND: 'Agent99' });
+    portal.deps.db.close();
+    const ref = 'A'.repeat(22);
+    const page = await request(portal.app).get(`/thank-you?ref=${ref}`).set('Accept', 'text/html');
+    expect(page.status).toBe(500);
+    expect(page.text).toContain('Agent99');
+    expect(page.text).toContain('Something went wrong');
+    expect(page.text).toMatch(/Reference: <code>[0-9a-f-]{36}<\/code>/);
+    expect(page.text).not.toMatch(/\bat \S+ \(|sqlite|TypeError|Error:/i);
+    const json = await request(portal.app).get(`/thank-you/status?ref=${ref}`).set('Accept', 'application/json');
+    expect(json.status).toBe(500);
+    expect(json.body).toEqual({ error: expect.stringMatching(/^Something went wrong/) });
+  });
+
   it('when the API is the live one, then there is no TEST MODE strip', async () => {
     portal = createTestPortal({ MINTOFFICE_API_URL: 'https://mint.mintbot.ai' });
     const page = await request(portal.app).get('/nope').set('Accept', 'text/html');
