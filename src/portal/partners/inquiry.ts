@@ -46,8 +46,10 @@ export interface FieldError {
   message: string;
 }
 
-// C0 controls and DEL; the message may keep tabs and line breaks.
-const SINGLE_LINE_CONTROL = /[\u0000-\u001f\u007f]/;
+// C0 controls and DEL, and in single-line fields the explicit bidi embeddings, overrides and
+// isolates too: right-to-left names never need them, and they let "Eve \u202Egnp.exe" read as
+// "Eve exe.png" to the staff. The message may keep tabs and line breaks.
+const SINGLE_LINE_CONTROL = /[\u0000-\u001f\u007f\u202a-\u202e\u2066-\u2069]/;
 const MULTI_LINE_CONTROL = /[\u0000-\u0008\u000b\u000c\u000e-\u001f\u007f]/;
 
 const LONE_SURROGATE = /[\ud800-\udbff](?![\udc00-\udfff])|(?<![\ud800-\udbff])[\udc00-\udfff]/g;

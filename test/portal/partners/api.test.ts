@@ -242,10 +242,18 @@ describe('POST /api/partner: hostile input', () => {
 
   it('when names hold unicode, emoji and right-to-left text, then they come back byte for byte', async () => {
     portal = open();
-    const name = 'Zoë Ñandú 王小明 🚀👩🏽‍💻 مرحبا بكم \u202Eevil.exe';
+    const name = 'Zoë Ñandú 王小明 🚀👩🏽‍💻 مرحبا بكم';
     const company = 'שלום בע״מ';
     expect((await post({ ...VALID, name, company, type: 'enterprise' })).body).toEqual(FAST_TRACK_BODY);
     expect(inquiryRows(portal.deps.db)[0]).toMatchObject({ name, company });
+  });
+
+  it('when a name carries a bidi override (U+202E), then 400 naming the field and nothing is stored', async () => {
+    portal = open();
+    const res = await post({ ...VALID, name: 'Eve \u202Egnp.exe' });
+    expect(res.status).toBe(400);
+    expect(res.body).toEqual({ success: false, error: 'name must not contain control characters' });
+    expect(inquiryRows(portal.deps.db)).toHaveLength(0);
   });
 
   it('when the body carries __proto__ and constructor keys, then nothing is polluted and the inquiry is judged on its fields', async () => {

@@ -91,11 +91,14 @@ describe('inquiry validation rules', () => {
   it('when a single-line field holds control characters, then it is refused; the message keeps its line breaks', () => {
     expect(errorsOf({ ...valid, name: 'Ada\r\nBcc: x@y.z' })).toEqual([['name', 'name must not contain control characters']]);
     expect(errorsOf({ ...valid, message: 'a\u0000b' })).toEqual([['message', 'message must not contain control characters']]);
+    // Explicit bidi overrides would let "Eve \u202Egnp.exe" read as "Eve exe.png" in the admin.
+    expect(errorsOf({ ...valid, name: 'Eve \u202Egnp.exe' })).toEqual([['name', 'name must not contain control characters']]);
+    expect(errorsOf({ ...valid, company: 'Acme \u2067x\u2069' })).toEqual([['company', 'company must not contain control characters']]);
     expect(inquiryOf({ ...valid, message: 'line 1\r\n\tline 2' }).message).toBe('line 1\r\n\tline 2');
   });
 
   it('when text holds unicode, emoji or right-to-left script, then it is kept exactly; lone surrogates become U+FFFD', () => {
-    const name = 'Zoë 王 🚀 مرحبا \u202Eevil';
+    const name = 'Zoë 王 🚀 مرحبا שלום';
     expect(inquiryOf({ ...valid, name }).name).toBe(name);
     expect(inquiryOf({ ...valid, message: 'bad \ud800 half' }).message).toBe('bad \ufffd half');
   });
