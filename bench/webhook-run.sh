@@ -8,25 +8,23 @@ set -euo pipefail
 cd "$(dirname "$0")/.."
 RUNS=${1:-3}; DURATION=${2:-10s}; CONNS=${3:-32}
 OUT=/tmp/bench; mkdir -p "$OUT"
-for run in $(seq 1 "$RUNS"); do
-  rm -f "$OUT"/webhook.db*
-  node ${NODE_FLAGS:-} dist/bench/webhook-server.js --db "$OUT/webhook.db" --port 8090 > "$OUT/server.out" 2>&1 &
-  SERVER=$!
-  for _ in $(seq 1 50); do grep -q '"pid"' "$OUT/server.out" 2>/dev/null && break; sleep 0.1; done
+
+# run_one <label> <server script> <name> <port>: a fresh database, fresh signatures, one wrk run.
+run_one() {
+  local label=$1 script=$2 name=$3 port=$4
+  rm -f "$OUT/$name".db*
+  # shellcheck disable=SC2086
+  node ${NODE_FLAGS:-} "$script" --db "$OUT/$name.db" --port "$port" > "$OUT/$name.out" 2>&1 &
+  local server=$!
+  for _ in $(seq 1 50); do grep -q '"pid"' "$OUT/$name.out" 2>/dev/null && break; sleep 0.1; done
   node dist/bench/webhook-sign.js --count 5000 --out "$OUT/signed.tsv" > /dev/null
-  echo -n "run $run: "
-  SIGNED="$OUT/signed.tsv" wrk -t1 -c"$CONNS" -d"$DURATION" -s bench/webhook.lua --latency http://127.0.0.1:8090/webhooks/mintoffice | tail -1 | tr -d '\n'
-  echo " $(grep VmHWM /proc/$SERVER/status | tr -s ' \t' ' ')"
-  kill "$SERVER"; wait "$SERVER" 2>/dev/null || true
-  if [ -n "${BASELINE:-}" ]; then
-    rm -f "$OUT"/baseline.db*
-    node dist/bench/webhook-baseline.js --db "$OUT/baseline.db" --port 8091 > "$OUT/baseline.out" 2>&1 &
-    BASE=$!
-    for _ in $(seq 1 50); do grep -q '"pid"' "$OUT/baseline.out" 2>/dev/null && break; sleep 0.1; done
-    node dist/bench/webhook-sign.js --count 5000 --out "$OUT/signed.tsv" > /dev/null
-    echo -n "run $run baseline: "
-    SIGNED="$OUT/signed.tsv" wrk -t1 -c"$CONNS" -d"$DURATION" -s bench/webhook.lua --latency http://127.0.0.1:8091/webhooks/mintoffice | tail -1 | tr -d '\n'
-    echo " $(grep VmHWM /proc/$BASE/status | tr -s ' \t' ' ')"
-    kill "$BASE"; wait "$BASE" 2>/dev/null || true
-  fi
+  echo -n "$label: "
+  SIGNED="$OUT/signed.tsv" wrk -t1 -c"$CONNS" -d"$DURATION" -s bench/webhook.lua --latency "http://127.0.0.1:$port/webhooks/mintoffice" | tail -1 | tr -d '\n'
+  echo " $(grep VmHWM /proc/$server/status | tr -s ' \t' ' ')"
+  kill "$server"; wait "$server" 2>/dev/null || true
+}
+
+for run in $(seq 1 "$RUNS"); do
+  run_one "run $run" dist/bench/webhook-server.js webhook 8090
+  if [ -n "${BASELINE:-}" ]; then run_one "run $run baseline" dist/bench/webhook-baseline.js baseline 8091; fi
 done
