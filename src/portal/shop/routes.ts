@@ -10,7 +10,7 @@ import { OrderStore, type OrderRow } from '../orders/store.js';
 import { Checkout, type SubmitOutcome } from './checkout.js';
 import { HOME_CACHE_CONTROL, sendHtml } from './fast-path.js';
 import { shopPages, type Choices } from './pages.js';
-import { statusView } from './status-view.js';
+import { renewableTier, statusView } from './status-view.js';
 
 const IdempotencyKey = z.string().regex(/^[A-Za-z0-9_-]{16,64}$/);
 const Ref = z.string().regex(/^[A-Za-z0-9_-]{22,64}$/);
@@ -206,7 +206,7 @@ export function shopRouter(deps: PortalDeps): Router {
     const refuse = (status: number, message: string, retryAfter?: number) => fail(req, res, status, message, retryAfter, () => statusPage(found, message));
     const { order } = found;
     const view = statusView(order, found.original);
-    if (order.tier === 'trial') return refuse(409, 'A trial cannot be renewed. Choose a plan to keep an agent running.');
+    if (!renewableTier(order.tier)) return refuse(409, 'A trial cannot be renewed. Choose a plan to keep an agent running.');
     if (!view.renewable || order.api_order_id === null) return refuse(409, 'This order has no agent to renew.');
     const duration = Duration.safeParse(body.duration_months);
     if (!duration.success) return refuse(422, 'Please choose 1, 3 or 12 months.');

@@ -42,6 +42,11 @@ export function formatExpiry(value: string | null): string | null {
  * The view of an order. For a renewal, `original` is the order whose agent it extends: once the
  * renewal is paid, the page shows that agent (its panel link and new expiry).
  */
+/** A trial lives 24 hours and is followed by a plan, not renewed (renewing would be free forever). */
+export function renewableTier(tier: string): boolean {
+  return tier !== 'trial';
+}
+
 export function statusView(order: OrderRow, original?: OrderRow, now = Date.now()): StatusView {
   let status = order.status;
   const isRenewal = order.renews_ref !== null;
@@ -99,7 +104,7 @@ export function statusView(order: OrderRow, original?: OrderRow, now = Date.now(
         detail: 'Open its panel to start talking to it. Keep this page: it is your link to renew.',
         panelUrl: safeLink(order.panel_url),
         expiresAt: formatExpiry(order.expires_at),
-        renewable: !isRenewal && order.api_order_id !== null && order.tier !== 'trial',
+        renewable: !isRenewal && order.api_order_id !== null && renewableTier(order.tier),
       };
     case 'failed':
       return {
@@ -122,7 +127,7 @@ export function statusView(order: OrderRow, original?: OrderRow, now = Date.now(
         detail: 'Renew it to bring it back with everything it knew.',
         panelUrl: null,
         expiresAt: formatExpiry(order.expires_at),
-        renewable: !isRenewal && order.api_order_id !== null && order.panel_url !== null && order.tier !== 'trial',
+        renewable: !isRenewal && order.api_order_id !== null && order.panel_url !== null && renewableTier(order.tier),
       };
   }
 }

@@ -208,7 +208,7 @@ export class WebhookStore {
         update.error_message = null;
       }
     }
-    // A late or repeated event that changes nothing writes nothing (one B-tree page fewer per event).
+    // A late event that changes nothing writes nothing (one B-tree page fewer per event).
     if (!applies && sameFacts(row, update)) return false;
     this.updateOrder.run(update);
     return applies;
