@@ -1,6 +1,7 @@
 import { once } from 'node:events';
 import { createServer, type IncomingHttpHeaders, type ServerResponse } from 'node:http';
 import type { AddressInfo, Socket } from 'node:net';
+import { sampleOrder } from '../../support/orders.js';
 
 /** One scripted answer. `drop` destroys the connection without answering; `hang` never answers. */
 export type FakeReply =
@@ -26,25 +27,9 @@ export interface FakeApi {
   close(): Promise<void>;
 }
 
-/** A mintbot order as the API returns it. */
+/** A mintbot order as the API returns it (no credit unless a test sets it). */
 export function apiOrder(overrides: Record<string, unknown> = {}): Record<string, unknown> {
-  return {
-    id: 42,
-    tier: 's1',
-    duration_months: 1,
-    credit_usd: 0,
-    amount_cents: 1200,
-    currency: 'usd',
-    status: 'awaiting_payment',
-    checkout_url: 'https://checkout.stripe.com/c/pay/cs_test_fake',
-    panel_url: null,
-    expires_at: null,
-    language: 'en',
-    external_id: null,
-    created_at: '2026-05-16 09:58:00',
-    paid_at: null,
-    ...overrides,
-  };
+  return sampleOrder({ credit_usd: 0, ...overrides });
 }
 
 export function apiError(code: string, message: string, extra: Record<string, unknown> = {}): unknown {

@@ -2,28 +2,13 @@ import type { RequestListener } from 'node:http';
 import request from 'supertest';
 import { randomUUID } from 'node:crypto';
 import { sign } from '../../../src/contract/index.js';
+import { sampleOrder } from '../../support/orders.js';
 
 export const SECRET = 'whsec_test_0123456789abcdef';
 
 /** An order payload as the stub sends it (GET /orders/{id} shape). */
 export function orderPayload(id: number, overrides: Record<string, unknown> = {}): Record<string, unknown> {
-  return {
-    id,
-    tier: 's1',
-    duration_months: 1,
-    credit_usd: 10,
-    amount_cents: 1200,
-    currency: 'usd',
-    status: 'awaiting_payment',
-    checkout_url: `http://127.0.0.1:8001/checkout/cs_${id}`,
-    panel_url: null,
-    expires_at: null,
-    language: 'en',
-    external_id: null,
-    created_at: '2026-05-16 09:58:00',
-    paid_at: null,
-    ...overrides,
-  };
+  return sampleOrder({ id, checkout_url: `http://127.0.0.1:8001/checkout/cs_${id}`, ...overrides });
 }
 
 export interface SendOptions {
