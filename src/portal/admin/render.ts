@@ -1,6 +1,7 @@
 import type { Request, Response } from 'express';
 import { formatApiTime } from '../../contract/index.js';
 import type { PortalDeps } from '../deps.js';
+import { httpUrlOrNull } from '../../lib/http-url.js';
 
 export type AdminTab = 'events' | 'rejected' | 'orders' | 'partner' | 'dns' | 'inquiries';
 
@@ -65,11 +66,7 @@ export const fmt = {
     return entries.length ? `${path}?${new URLSearchParams(entries.map(([k, v]) => [k, String(v)])).toString()}` : path;
   },
   /** Only http(s) URLs become links. */
-  safeHttpUrl(value: string | null | undefined): string | null {
-    if (!value || !URL.canParse(value)) return null;
-    const url = new URL(value);
-    return url.protocol === 'http:' || url.protocol === 'https:' ? url.href : null;
-  },
+  safeHttpUrl: httpUrlOrNull,
 };
 
 /** Renders an admin page inside views/admin/layout.eta, never cached, never indexed. */

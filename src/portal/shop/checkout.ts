@@ -2,6 +2,7 @@ import type { Order } from '../../contract/index.js';
 import type { Logger } from '../../lib/logger.js';
 import type { ApiFailure, ApiResult } from '../mintoffice/client.js';
 import type { NewOrder, OrderRow, OrderStore } from '../orders/store.js';
+import { httpUrlOrNull } from '../../lib/http-url.js';
 
 /** What the customer's POST leads to: the checkout (or status page), or a message and a status. */
 export type SubmitOutcome =
@@ -60,8 +61,8 @@ export class Checkout {
       this.store.markCreateFailed(row.ref, `${result.error.kind}: ${result.error.message}`.slice(0, 500));
       return outcome;
     }
-    const checkoutUrl = result.value.checkout_url;
-    if (!checkoutUrl || !/^https?:\/\//i.test(checkoutUrl) || !URL.canParse(checkoutUrl)) {
+    const checkoutUrl = httpUrlOrNull(result.value.checkout_url);
+    if (!checkoutUrl) {
       this.logger.error({ reqId: s.reqId, ref: row.ref, apiOrderId: result.value.id }, `mintoffice ${s.what}: the API's order has no usable checkout_url`);
       this.store.markCreateFailed(row.ref, 'invalid_response: no usable checkout_url');
       return { kind: 'failed', status: 502, message: 'The payment page could not be opened. Nothing was charged; please try again in a moment.' };

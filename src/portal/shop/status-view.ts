@@ -1,6 +1,7 @@
 import { parseApiTime } from '../../contract/index.js';
 import { FINAL_STATUSES, type LocalStatus } from '../orders/status.js';
 import type { OrderRow } from '../orders/store.js';
+import { httpUrlOrNull } from '../../lib/http-url.js';
 
 export type Tone = 'ok' | 'warn' | 'bad' | 'info';
 
@@ -21,10 +22,6 @@ export interface StatusView {
   checkoutUrl: string | null;
   renewable: boolean;
   isRenewal: boolean;
-}
-
-export function safeLink(url: string | null | undefined): string | null {
-  return url && /^https?:\/\/[^\s]+$/i.test(url) && URL.canParse(url) ? url : null;
 }
 
 /** "16 May 2026, 10:02 UTC" from the API's UTC "YYYY-MM-DD HH:MM:SS". */
@@ -75,7 +72,7 @@ export function statusView(order: OrderRow, original?: OrderRow, now = Date.now(
         step: 1,
         headline: 'Waiting for your payment to be confirmed',
         detail: 'If you have just paid, the confirmation usually arrives within seconds.',
-        checkoutUrl: safeLink(order.checkout_url),
+        checkoutUrl: httpUrlOrNull(order.checkout_url),
       };
     case 'paid':
       if (isRenewal) {
@@ -87,7 +84,7 @@ export function statusView(order: OrderRow, original?: OrderRow, now = Date.now(
           step: 3,
           headline: 'Thank you, your agent is renewed',
           detail: 'Your payment was received and your agent’s running time is extended.',
-          panelUrl: safeLink(agent.panel_url),
+          panelUrl: httpUrlOrNull(agent.panel_url),
           expiresAt: formatExpiry(agent.expires_at),
         };
       }
@@ -102,7 +99,7 @@ export function statusView(order: OrderRow, original?: OrderRow, now = Date.now(
         step: 3,
         headline: 'Your agent is ready',
         detail: 'Open its panel to start talking to it. Keep this page: it is your link to renew.',
-        panelUrl: safeLink(order.panel_url),
+        panelUrl: httpUrlOrNull(order.panel_url),
         expiresAt: formatExpiry(order.expires_at),
         renewable: !isRenewal && order.api_order_id !== null && renewableTier(order.tier),
       };

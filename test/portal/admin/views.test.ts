@@ -33,7 +33,7 @@ describe('admin orders, rejected and inquiries', () => {
     expect(detail.text).toContain('href="/thank-you?ref=refAAAAAAAAAAAAAAAA1"');
     const timeline = [...detail.text.matchAll(/<code class="event-id small">([^<]+)<\/code>/g)].map((m) => m[1]);
     expect(timeline).toEqual([evt(31, 'order.paid', 1747371234000), evt(31, 'agent.ready', 1747371239000)]);
-    expect(detail.text).toContain('href="https://agent31.example.com/"');
+    expect(detail.text).toContain('href="https://agent31.example.com"');
 
     expect((await get('/admin/orders/nope')).status).toBe(404);
     expect((await get(`/admin/orders/${encodeURIComponent(XSS)}`)).text).not.toContain(XSS);
@@ -89,7 +89,7 @@ describe('admin orders, rejected and inquiries', () => {
     expect(all.text.indexOf('Eve')).toBeLessThan(all.text.indexOf('Ada'));
     expect(all.text).toContain('Fast track');
     expect(all.text).toContain('href="mailto:ada@example.com"');
-    expect(all.text).toContain('href="https://ada.example.com/"');
+    expect(all.text).toContain('href="https://ada.example.com"');
     expect(all.text).not.toContain('href="javascript:');
     expect(all.text).not.toContain(XSS);
     expect(all.text).toContain('line one\nline two');
