@@ -1,0 +1,28 @@
+import type { OrderStore } from '../orders/store.js';
+import type { InquiryStore } from '../partners/store.js';
+import type { WebhookEventStore } from '../webhooks/store.js';
+import type { Db } from './db.js';
+import { SqliteInquiryStore } from './sqlite/inquiries.js';
+import { SqliteOrderStore } from './sqlite/orders.js';
+import { SqliteWebhookEventStore } from './sqlite/webhook-events.js';
+
+/**
+ * Every store feature code writes through, one instance each, built once in createPortal and
+ * handed out as `deps.stores`. The interfaces live with their features; the implementations for
+ * each database live here, under store/<dialect>/ (see docs/decisions/0005-store-layer.md).
+ */
+export interface PortalStores {
+  orders: OrderStore;
+  webhookEvents: WebhookEventStore;
+  inquiries: InquiryStore;
+}
+
+/** The stores on one SQLite connection. */
+export function sqliteStores(db: Db): PortalStores {
+  const orders = new SqliteOrderStore(db);
+  return {
+    orders,
+    webhookEvents: new SqliteWebhookEventStore(db, orders),
+    inquiries: new SqliteInquiryStore(db),
+  };
+}
