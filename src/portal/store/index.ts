@@ -1,7 +1,11 @@
+import type { AdminReads } from '../admin/queries.js';
 import type { OrderStore } from '../orders/store.js';
 import type { InquiryStore } from '../partners/store.js';
 import type { WebhookEventStore } from '../webhooks/store.js';
 import type { Db } from './db.js';
+import type { HealthProbe } from './health.js';
+import { SqliteHealthProbe } from './sqlite/health.js';
+import { SqliteAdminReads } from './sqlite/admin-reads.js';
 import { SqliteInquiryStore } from './sqlite/inquiries.js';
 import { SqliteOrderStore } from './sqlite/orders.js';
 import { SqliteWebhookEventStore } from './sqlite/webhook-events.js';
@@ -15,6 +19,9 @@ export interface PortalStores {
   orders: OrderStore;
   webhookEvents: WebhookEventStore;
   inquiries: InquiryStore;
+  /** The admin console's reads (pages of events, rejected deliveries, orders, inquiries). */
+  admin: AdminReads;
+  health: HealthProbe;
 }
 
 /** The stores on one SQLite connection. */
@@ -24,5 +31,7 @@ export function sqliteStores(db: Db): PortalStores {
     orders,
     webhookEvents: new SqliteWebhookEventStore(db, orders),
     inquiries: new SqliteInquiryStore(db),
+    admin: new SqliteAdminReads(db),
+    health: new SqliteHealthProbe(db),
   };
 }
