@@ -30,7 +30,7 @@ const config = loadPortalConfig({
 });
 // Workers run as in production (the WAL checkpointer matters here); the settings refresh fails
 // fast against the closed port and is retried every 5 minutes.
-const portal = createPortal(config, { logger: createLogger('error') });
+const portal = await createPortal(config, { logger: createLogger('error') });
 portal.startWorkers();
 const server = createServer(portal.handler);
 server.keepAliveTimeout = 5_000;

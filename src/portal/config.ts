@@ -42,6 +42,13 @@ const EnvSchema = z.object({
   ADMIN_USERNAME: optional(z.string().min(1).max(100)),
   ADMIN_PASSWORD: optional(z.string().min(8, { error: 'ADMIN_PASSWORD: must be at least 8 characters' }).max(200)),
   DB_PATH: optional(z.string().min(1)),
+  DATABASE_URL: optional(
+    z.string().refine((v) => /^postgres(ql)?:\/\/\S+$/.test(v) && URL.canParse(v), {
+      error: 'DATABASE_URL: must be a postgres:// or postgresql:// URL (leave it unset for SQLite at DB_PATH)',
+    }),
+  ),
+  DATABASE_POOL_SIZE: optional(int('DATABASE_POOL_SIZE', 1, 200)),
+  DATABASE_STATEMENT_TIMEOUT_SECONDS: optional(int('DATABASE_STATEMENT_TIMEOUT_SECONDS', 1, 600)),
   ADMIN_PAGE_SIZE: optional(int('ADMIN_PAGE_SIZE', 1, 500)),
   MINTOFFICE_TIMEOUT_SECONDS: optional(int('MINTOFFICE_TIMEOUT_SECONDS', 1, 120)),
   MINTOFFICE_RETRIES: optional(int('MINTOFFICE_RETRIES', 0, 10)),
@@ -54,6 +61,7 @@ const EnvSchema = z.object({
   INQUIRY_NOTIFY_URL: optional(httpUrl('INQUIRY_NOTIFY_URL')),
   INQUIRY_RATE_LIMIT: optional(int('INQUIRY_RATE_LIMIT', 1, 100_000)),
   INQUIRY_RATE_WINDOW_SECONDS: optional(int('INQUIRY_RATE_WINDOW_SECONDS', 1, 86_400)),
+  INQUIRY_NOTIFY_TIMEOUT_SECONDS: optional(int('INQUIRY_NOTIFY_TIMEOUT_SECONDS', 1, 120)),
   ORDER_POLL_SECONDS: optional(int('ORDER_POLL_SECONDS', 1, 3_600)),
 });
 
@@ -69,6 +77,10 @@ export interface PortalConfig {
   adminUsername: string;
   adminPassword: string | undefined;
   dbPath: string;
+  /** PostgreSQL instead of SQLite at dbPath, when set. */
+  databaseUrl: string | undefined;
+  databasePoolSize: number;
+  databaseStatementTimeoutMs: number;
   adminPageSize: number;
   timeoutMs: number;
   retries: number;
@@ -81,6 +93,7 @@ export interface PortalConfig {
   inquiryNotifyUrl: string | undefined;
   inquiryRateLimit: number;
   inquiryRateWindowMs: number;
+  inquiryNotifyTimeoutMs: number;
   /** How often open orders are polled from the API when no webhook secret is configured. */
   orderPollMs: number;
   /** True unless the API is the live one: pages show a "TEST MODE" strip. */
@@ -119,6 +132,9 @@ export function loadPortalConfig(env: Record<string, string | undefined> = proce
     adminUsername: e.ADMIN_USERNAME ?? 'admin',
     adminPassword: e.ADMIN_PASSWORD,
     dbPath: e.DB_PATH ?? './data/portal.db',
+    databaseUrl: e.DATABASE_URL,
+    databasePoolSize: e.DATABASE_POOL_SIZE ?? 10,
+    databaseStatementTimeoutMs: (e.DATABASE_STATEMENT_TIMEOUT_SECONDS ?? 15) * 1000,
     adminPageSize: e.ADMIN_PAGE_SIZE ?? 50,
     timeoutMs: (e.MINTOFFICE_TIMEOUT_SECONDS ?? 15) * 1000,
     retries: e.MINTOFFICE_RETRIES ?? 2,
@@ -131,6 +147,7 @@ export function loadPortalConfig(env: Record<string, string | undefined> = proce
     inquiryNotifyUrl: e.INQUIRY_NOTIFY_URL,
     inquiryRateLimit: e.INQUIRY_RATE_LIMIT ?? 5,
     inquiryRateWindowMs: (e.INQUIRY_RATE_WINDOW_SECONDS ?? 600) * 1000,
+    inquiryNotifyTimeoutMs: (e.INQUIRY_NOTIFY_TIMEOUT_SECONDS ?? 10) * 1000,
     orderPollMs: (e.ORDER_POLL_SECONDS ?? 5) * 1000,
     testMode: (e.MINTOFFICE_API_URL ?? '') !== LIVE_API_URL,
   };

@@ -4,17 +4,13 @@ import type { PortalConfig } from './config.js';
 import type { MintOfficeClient } from './mintoffice/client.js';
 import type { SettingsCache } from './mintoffice/settings-cache.js';
 import type { ShopPages } from './shop/pages.js';
-import type { Db } from './store/db.js';
+import type { CsrfTokens } from './admin/csrf.js';
 import type { PortalStores } from './store/index.js';
 
 /** What every part of the portal is built from; created once in createPortal(). */
 export interface PortalDeps {
   config: PortalConfig;
-  /**
-   * The raw SQLite connection, for what has no store yet (admin queries, health probe, settings
-   * cache, CSRF secret, WAL checkpointer). New feature code uses `stores`.
-   */
-  db: Db;
+  /** Every store, on SQLite or PostgreSQL: feature code does not know which. */
   stores: PortalStores;
   logger: Logger;
   api: MintOfficeClient;
@@ -22,4 +18,6 @@ export interface PortalDeps {
   views: Eta;
   /** The shop's pre-rendered pages (one instance: the fast path and the router share its cache). */
   shopPages: ShopPages;
+  /** The admin forms' CSRF tokens (their key is shared through the database). */
+  csrf: CsrfTokens;
 }

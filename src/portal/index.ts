@@ -1,3 +1,4 @@
+import { randomUUID } from 'node:crypto';
 import { createServer, type RequestListener, type Server } from 'node:http';
 import type { Dispatcher } from 'undici';
 import { createLogger, type Logger } from '../lib/logger.js';
@@ -12,13 +13,15 @@ import { OrderPoller } from './orders/poller.js';
 import { createShopFastPath } from './shop/fast-path.js';
 import { InquiryNotifier } from './partners/notifier.js';
 import { ShopPages } from './shop/pages.js';
-import { openPortalDb } from './store/db.js';
-import { sqliteStores } from './store/index.js';
+import { CsrfTokens } from './admin/csrf.js';
+import { openDatabase, type OpenedDatabase } from './store/index.js';
 import { WalCheckpointer } from './webhooks/checkpointer.js';
 import { createWebhookHandler, WEBHOOK_PATH } from './webhooks/handler.js';
 
 export interface Portal {
   deps: PortalDeps;
+  /** The opened database (tests and benchmarks read through `database.sql`). */
+  database: OpenedDatabase;
   app: ReturnType<typeof createPortalApp>;
   /**
    * The node:http listener to serve: POST /webhooks/mintoffice goes straight to the bare webhook
@@ -40,11 +43,22 @@ export interface PortalOptions {
 
 /**
  * Builds the portal (database, stores, client, caches, pages, handlers, app) without listening.
- * The one place where any of them is constructed: features get theirs through `deps`.
+ * The one place where any of them is constructed: features get theirs through `deps`. Async
+ * because the database is opened and migrated first (PostgreSQL is a network round trip away).
  */
-export function createPortal(config: PortalConfig, options: PortalOptions = {}): Portal {
+export async function createPortal(config: PortalConfig, options: PortalOptions = {}): Promise<Portal> {
   const logger = options.logger ?? createLogger(config.logLevel, 'portal');
-  const db = openPortalDb(config.dbPath);
+  const database = await openDatabase(config, logger);
+  try {
+    return await assemble(config, options, logger, database);
+  } catch (err) {
+    await database.close();
+    throw err;
+  }
+}
+
+async function assemble(config: PortalConfig, options: PortalOptions, logger: Logger, database: OpenedDatabase): Promise<Portal> {
+  const { stores } = database;
   const api = new MintOfficeClient({
     baseUrl: config.apiUrl ?? 'http://127.0.0.1:8001',
     apiKey: config.apiKey,
@@ -54,12 +68,13 @@ export function createPortal(config: PortalConfig, options: PortalOptions = {}):
     ...(options.dispatcher ? { dispatcher: options.dispatcher } : {}),
     ...(options.backoffMs !== undefined ? { backoffMs: options.backoffMs } : {}),
   });
-  const settings = new SettingsCache(api, db, logger, config.settingsRefreshMs);
+  const settings = new SettingsCache(api, stores.kv, logger, config.settingsRefreshMs);
+  await settings.load();
   const views = createViews({ cache: true });
-  const stores = sqliteStores(db);
   // A broken plans file throws ConfigError here, at start-up.
   const shopPages = new ShopPages({ config, settings, views });
-  const deps: PortalDeps = { config, db, stores, logger, api, settings, views, shopPages };
+  const csrf = await CsrfTokens.open(stores.kv);
+  const deps: PortalDeps = { config, stores, logger, api, settings, views, shopPages, csrf };
   // One receiver (one batch queue): node:http serves it directly, the Express app mounts the same one.
   const webhook = createWebhookHandler(deps);
   const app = createPortalApp(deps, { webhook });
@@ -76,6 +91,7 @@ export function createPortal(config: PortalConfig, options: PortalOptions = {}):
   const stops: Array<() => void | Promise<void>> = [];
   return {
     deps,
+    database,
     app,
     handler,
     startWorkers() {
@@ -86,19 +102,24 @@ export function createPortal(config: PortalConfig, options: PortalOptions = {}):
         settings.start();
         stops.push(() => settings.stop());
       }
-      // WAL checkpoints on a worker thread, so a webhook flood never stalls the event loop on one.
-      const checkpointer = new WalCheckpointer(db, logger);
-      checkpointer.start();
-      stops.push(() => checkpointer.stop());
+      if (database.sqlite) {
+        // WAL checkpoints on a worker thread, so a webhook flood never stalls the event loop on one.
+        const checkpointer = new WalCheckpointer(database.sqlite, logger);
+        checkpointer.start();
+        stops.push(() => checkpointer.stop());
+      }
       if (!config.webhookSecret && api.configured) {
         // No webhook secret: events cannot be verified, so follow open orders by polling the API.
-        const poller = new OrderPoller(api, stores.orders, logger, config.orderPollMs);
+        // One poller at a time across processes on the database: a lease, renewed every round.
+        const holder = randomUUID();
+        const lease = () => stores.kv.lease('order-poller', holder, Date.now(), 3 * config.orderPollMs);
+        const poller = new OrderPoller(api, stores.orders, logger, config.orderPollMs, lease);
         poller.start();
         stops.push(() => poller.stop());
       }
       if (config.inquiryNotifyUrl) {
         // Partner inquiries: deliver the outbox to INQUIRY_NOTIFY_URL (resumes what was pending).
-        const notifier = new InquiryNotifier({ store: stores.inquiries, url: config.inquiryNotifyUrl, logger });
+        const notifier = new InquiryNotifier({ store: stores.inquiries, url: config.inquiryNotifyUrl, logger, timeoutMs: config.inquiryNotifyTimeoutMs });
         notifier.start();
         stops.push(() => notifier.stop());
       }
@@ -106,7 +127,7 @@ export function createPortal(config: PortalConfig, options: PortalOptions = {}):
     async close() {
       for (const stop of stops.reverse()) await stop();
       await api.close();
-      db.close();
+      await database.close();
     },
   };
 }
@@ -118,7 +139,7 @@ export interface RunningPortal extends Portal {
 
 /** Creates the portal, starts its workers and listens on config.host:config.port. */
 export async function startPortal(config: PortalConfig, options: PortalOptions = {}): Promise<RunningPortal> {
-  const portal = createPortal(config, options);
+  const portal = await createPortal(config, options);
   portal.startWorkers();
   const httpServer = createServer(portal.handler);
   httpServer.keepAliveTimeout = 5_000;

@@ -2,6 +2,7 @@ import { execFile } from 'node:child_process';
 import { join } from 'node:path';
 import { promisify } from 'node:util';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { rows } from '../support/database.js';
 import { startTestPortal } from '../support/portal.js';
 import { buildForTest, removeBuild } from './start-process.js';
 
@@ -33,15 +34,14 @@ async function send(args: string[], env: Record<string, string> = {}): Promise<{
   }
 }
 
-const events = (): Array<{ event_id: string; event_type: string }> =>
-  portal.deps.db.prepare('SELECT event_id, event_type FROM webhook_events ORDER BY id').all() as Array<{ event_id: string; event_type: string }>;
+const events = () => rows<{ event_id: string; event_type: string }>(portal, 'SELECT event_id, event_type FROM webhook_events ORDER BY id');
 
 describe('npm run webhook:send', () => {
   it('when it sends a sample event to the local portal (found through PORT), then the portal stores it and it exits 0', async () => {
     const res = await send(['--type', 'agent.ready', '--order', '42']);
     expect(res.code).toBe(0);
     expect(res.out).toMatch(/^evt_42_agent\.ready_\d+ agent\.ready → 200/);
-    expect(events().at(-1)).toMatchObject({ event_type: 'agent.ready' });
+    expect((await events()).at(-1)).toMatchObject({ event_type: 'agent.ready' });
   });
 
   it('when an event id is replayed, then its order and type come from the id and the second send is a duplicate', async () => {
@@ -50,17 +50,17 @@ describe('npm run webhook:send', () => {
     const second = await send(['--id', id]);
     expect(first.out).toContain(`${id} agent.failed → 200`);
     expect(second.out).toContain('"duplicate":true');
-    expect(events().filter((e) => e.event_id === id)).toEqual([{ event_id: id, event_type: 'agent.failed' }]);
+    expect((await events()).filter((e) => e.event_id === id)).toEqual([{ event_id: id, event_type: 'agent.failed' }]);
   });
 
   it('when the signature is skewed past the tolerance or signed with another secret, then the portal refuses it and the exit code says so', async () => {
-    const before = events().length;
+    const before = (await events()).length;
     const stale = await send(['--skew=-400']);
     const wrong = await send(['--secret', 'whsec_not_the_one_123']);
     expect([stale.code, wrong.code]).toEqual([1, 1]);
     expect(stale.out).toContain('→ 401');
     expect(wrong.out).toContain('→ 401');
-    expect(events()).toHaveLength(before);
+    expect((await events())).toHaveLength(before);
   });
 
   it('when there is no secret or the arguments are wrong, then it says what to do and exits 2 without sending', async () => {

@@ -10,7 +10,7 @@ afterEach(async () => {
 
 describe('portal shell', () => {
   it('when a page does not exist, then a browser gets the branded 404 page and an API client gets JSON', async () => {
-    portal = createTestPortal({ PARTNER_BRAND: 'Agent<99>' });
+    portal = await createTestPortal({ PARTNER_BRAND: 'Agent<99>' });
     const page = await request(portal.app).get('/nope').set('Accept', 'text/html');
     expect(page.status).toBe(404);
     expect(page.text).toContain('Agent&lt;99&gt;');
@@ -22,8 +22,8 @@ describe('portal shell', () => {
   });
 
   it('when a route fails inside (the database is gone), then a browser gets the branded 500 page and an API client JSON, neither with internals', async () => {
-    portal = createTestPortal({ PARTNER_BRAND: 'Agent99' });
-    portal.deps.db.close();
+    portal = await createTestPortal({ PARTNER_BRAND: 'Agent99' });
+    await portal.database.close();
     const ref = 'A'.repeat(22);
     const page = await request(portal.app).get(`/thank-you?ref=${ref}`).set('Accept', 'text/html');
     expect(page.status).toBe(500);
@@ -37,27 +37,27 @@ describe('portal shell', () => {
   });
 
   it('when the API is the live one, then there is no TEST MODE strip', async () => {
-    portal = createTestPortal({ MINTOFFICE_API_URL: 'https://mint.mintbot.ai' });
+    portal = await createTestPortal({ MINTOFFICE_API_URL: 'https://mint.mintbot.ai' });
     const page = await request(portal.app).get('/nope').set('Accept', 'text/html');
     expect(page.text).not.toContain('TEST MODE');
   });
 
   it('when the database and key are fine, then /healthz is ok and says nothing else', async () => {
-    portal = createTestPortal();
+    portal = await createTestPortal();
     const res = await request(portal.app).get('/healthz');
     expect(res.status).toBe(200);
     expect(res.body).toEqual({ status: 'ok' });
   });
 
   it('when no API key is configured, then /healthz is unhealthy', async () => {
-    portal = createTestPortal({ MINTOFFICE_API_KEY: '' });
+    portal = await createTestPortal({ MINTOFFICE_API_KEY: '' });
     const res = await request(portal.app).get('/healthz');
     expect(res.status).toBe(503);
     expect(res.body).toEqual({ status: 'unhealthy' });
   });
 
   it('when security headers are on, then CSP allows the checkout origins as form targets and forbids framing', async () => {
-    portal = createTestPortal({ CHECKOUT_ORIGINS: 'https://checkout.stripe.com,http://127.0.0.1:8001' });
+    portal = await createTestPortal({ CHECKOUT_ORIGINS: 'https://checkout.stripe.com,http://127.0.0.1:8001' });
     const res = await request(portal.app).get('/healthz');
     const csp = res.headers['content-security-policy'];
     expect(csp).toContain("default-src 'self'");
@@ -71,7 +71,7 @@ describe('portal shell', () => {
   });
 
   it('when SECURITY_HEADERS=false, then the proxy in front is trusted to add them', async () => {
-    portal = createTestPortal({ SECURITY_HEADERS: 'false' });
+    portal = await createTestPortal({ SECURITY_HEADERS: 'false' });
     const res = await request(portal.app).get('/healthz');
     expect(res.headers['content-security-policy']).toBeUndefined();
   });

@@ -4,14 +4,19 @@ import { join } from 'node:path';
 import { createLogger } from '../../src/lib/logger.js';
 import { loadPortalConfig } from '../../src/portal/config.js';
 import { createPortal, startPortal, type Portal, type RunningPortal } from '../../src/portal/index.js';
+import { freshDatabaseEnv } from './database.js';
 
 export interface TestPortal extends Portal {
   dir: string;
 }
 
-/** A fresh temp folder and the test configuration (public variable names, as an operator sets them). */
-function testConfig(env: Record<string, string>) {
+/**
+ * A fresh temp folder, a fresh database of this project's kind (SQLite or PostgreSQL) unless `env`
+ * names one, and the test configuration (public variable names, as an operator sets them).
+ */
+export async function testConfig(env: Record<string, string>) {
   const dir = mkdtempSync(join(tmpdir(), 'portal-test-'));
+  const database = env.DB_PATH || env.DATABASE_URL ? {} : await freshDatabaseEnv(dir);
   const config = loadPortalConfig({
     MINTOFFICE_API_URL: 'http://127.0.0.1:9',
     MINTOFFICE_API_KEY: 'mo_test_0123456789abcdef',
@@ -20,7 +25,7 @@ function testConfig(env: Record<string, string>) {
     MINTOFFICE_RETRIES: '0',
     MINTOFFICE_TIMEOUT_SECONDS: '2',
     LOG_LEVEL: 'silent',
-    DB_PATH: join(dir, 'portal.db'),
+    ...database,
     ...env,
   });
   return { dir, config, options: { logger: createLogger('silent'), backoffMs: 5 } };
@@ -38,17 +43,23 @@ function withCleanup<P extends Portal>(portal: P, dir: string): P & { dir: strin
   };
 }
 
+/** A start-up that failed leaves no temp folder behind. */
+const removing = (dir: string) => (err: unknown) => {
+  rmSync(dir, { recursive: true, force: true });
+  throw err;
+};
+
 /**
  * A portal on a fresh temp database, not listening (use supertest on `.app`), workers not
  * started. `env` uses the public variable names, exactly as an operator would set them.
  */
-export function createTestPortal(env: Record<string, string> = {}): TestPortal {
-  const { dir, config, options } = testConfig(env);
-  return withCleanup(createPortal(config, options), dir);
+export async function createTestPortal(env: Record<string, string> = {}): Promise<TestPortal> {
+  const { dir, config, options } = await testConfig(env);
+  return withCleanup(await createPortal(config, options).catch(removing(dir)), dir);
 }
 
 /** Like createTestPortal, but listening on 127.0.0.1 on a free port, with workers running. */
 export async function startTestPortal(env: Record<string, string> = {}): Promise<RunningPortal & { dir: string }> {
-  const { dir, config, options } = testConfig({ PORT: '0', ...env });
-  return withCleanup(await startPortal(config, options), dir);
+  const { dir, config, options } = await testConfig({ PORT: '0', ...env });
+  return withCleanup(await startPortal(config, options).catch(removing(dir)), dir);
 }

@@ -1,6 +1,6 @@
 import { createHmac, randomBytes, timingSafeEqual } from 'node:crypto';
 import type { Request } from 'express';
-import type { Db } from '../store/db.js';
+import type { KvStore } from '../store/kv.js';
 
 const KV_KEY = 'admin_csrf_key';
 /** A token is good for the window it was issued in and the next one (so 1-2 hours). */
@@ -9,19 +9,19 @@ export const CSRF_FIELD = '_csrf';
 
 /**
  * Session-less CSRF tokens for the admin forms: `<window>.<HMAC(key, window + Basic username)>`.
- * The key is random, kept in the kv table so tokens survive a restart. Basic credentials are sent
+ * The key is random, kept in the kv table so tokens survive a restart and hold on every process. Basic credentials are sent
  * by the browser on cross-site requests too, so every admin POST must carry one of these.
  */
 export class CsrfTokens {
-  private readonly key: Buffer;
+  private constructor(
+    private readonly key: Buffer,
+    private readonly now: () => number,
+  ) {}
 
-  constructor(
-    db: Db,
-    private readonly now: () => number = Date.now,
-  ) {
-    db.prepare('INSERT INTO kv (key, value, updated_at) VALUES (?, ?, ?) ON CONFLICT (key) DO NOTHING').run(KV_KEY, randomBytes(32).toString('hex'), Date.now());
-    const row = db.prepare<[string], { value: string }>('SELECT value FROM kv WHERE key = ?').get(KV_KEY)!;
-    this.key = Buffer.from(row.value, 'hex');
+  /** The key from the store, made on first use (processes sharing a database share it). */
+  static async open(kv: KvStore, now: () => number = Date.now): Promise<CsrfTokens> {
+    const value = await kv.putIfAbsent(KV_KEY, randomBytes(32).toString('hex'), Date.now());
+    return new CsrfTokens(Buffer.from(value, 'hex'), now);
   }
 
   issue(username: string): string {

@@ -2,7 +2,7 @@ import express, { Router, type NextFunction, type Request, type RequestHandler, 
 import { z } from 'zod';
 import type { PortalDeps } from '../deps.js';
 import { adminAuth } from './auth.js';
-import { CSRF_FIELD, CsrfTokens, sameOrigin } from './csrf.js';
+import { CSRF_FIELD, sameOrigin } from './csrf.js';
 import { describeFailure, revenueChart, sections } from './partner.js';
 import { renderAdmin, renderAdminMessage } from './render.js';
 
@@ -39,7 +39,7 @@ export function adminRouter(deps: PortalDeps): Router {
   const { config, api, logger } = deps;
   const router = Router();
   const queries = deps.stores.admin;
-  const csrf = new CsrfTokens(deps.db);
+  const csrf = deps.csrf;
   const size = config.adminPageSize;
   const form = express.urlencoded({ extended: false, limit: '8kb', parameterLimit: 20 });
 

@@ -1,6 +1,6 @@
 import type { Settings } from '../../contract/index.js';
 import type { Logger } from '../../lib/logger.js';
-import type { Db } from '../store/db.js';
+import type { KvStore } from '../store/kv.js';
 import type { MintOfficeClient } from './client.js';
 
 export interface CachedSettings {
@@ -13,31 +13,26 @@ const KV_KEY = 'settings';
 /**
  * The partner's settings (prices, credit options), refreshed in the background and read without
  * waiting: no page view ever calls the API. A failed refresh keeps the last good value, which is
- * also persisted so a restart while the API is down still shows prices.
+ * also persisted so a restart while the API is down still shows prices. Processes sharing a
+ * database share the value too: one that finds a fresh copy in the store takes it instead of
+ * asking the API again.
  */
 export class SettingsCache {
   private current: CachedSettings | undefined;
   private timer: NodeJS.Timeout | undefined;
   private inflight: Promise<void> | undefined;
-  private readonly loadStmt;
-  private readonly saveStmt;
 
   constructor(
     private readonly api: MintOfficeClient,
-    db: Db,
+    private readonly kv: KvStore,
     private readonly logger: Logger,
     private readonly refreshMs: number,
-  ) {
-    this.loadStmt = db.prepare<[string], { value: string; updated_at: number }>('SELECT value, updated_at FROM kv WHERE key = ?');
-    this.saveStmt = db.prepare('INSERT INTO kv (key, value, updated_at) VALUES (?, ?, ?) ON CONFLICT(key) DO UPDATE SET value = excluded.value, updated_at = excluded.updated_at');
-    const row = this.loadStmt.get(KV_KEY);
-    if (row) {
-      try {
-        this.current = { settings: JSON.parse(row.value) as Settings, fetchedAt: row.updated_at };
-      } catch {
-        this.current = undefined;
-      }
-    }
+  ) {}
+
+  /** Reads the persisted value (start-up). */
+  async load(): Promise<void> {
+    const stored = await this.stored();
+    if (stored) this.current = stored;
   }
 
   /** The last good settings, or undefined if the API has never answered. */
@@ -64,6 +59,11 @@ export class SettingsCache {
   }
 
   private async fetch(): Promise<void> {
+    const stored = await this.stored().catch(() => undefined);
+    if (stored && stored.fetchedAt > Date.now() - this.refreshMs / 2 && stored.fetchedAt > (this.current?.fetchedAt ?? 0)) {
+      this.current = stored; // another process fetched it moments ago
+      return;
+    }
     const result = await this.api.getSettings();
     if (!result.ok) {
       this.logger.warn({ failure: result.error.kind, message: result.error.message }, 'settings refresh failed; keeping the last good value');
@@ -71,6 +71,16 @@ export class SettingsCache {
     }
     const fetchedAt = Date.now();
     this.current = { settings: result.value, fetchedAt };
-    this.saveStmt.run(KV_KEY, JSON.stringify(result.value), fetchedAt);
+    await this.kv.put(KV_KEY, JSON.stringify(result.value), fetchedAt).catch((err: unknown) => this.logger.warn({ err }, 'settings could not be persisted'));
+  }
+
+  private async stored(): Promise<CachedSettings | undefined> {
+    const row = await this.kv.get(KV_KEY);
+    if (!row) return undefined;
+    try {
+      return { settings: JSON.parse(row.value) as Settings, fetchedAt: row.updatedAt };
+    } catch {
+      return undefined;
+    }
   }
 }

@@ -6,7 +6,8 @@ import type { OrderStore } from './store.js';
  * When no webhook secret is configured the portal cannot trust (or receive) events, so it polls
  * `GET /orders/{id}` for its orders that are still moving (the spec's "Webhooks are optional").
  * One order at a time, a small batch per round: a few requests per interval at most, well inside
- * the API's 120 requests/60 s.
+ * the API's 120 requests/60 s. Processes sharing a database take turns through a lease, so only
+ * one of them polls at a time (`holdsLease`; the others stand by and take over if it stops).
  */
 export class OrderPoller {
   private timer: NodeJS.Timeout | undefined;
@@ -18,6 +19,7 @@ export class OrderPoller {
     private readonly store: OrderStore,
     private readonly logger: Logger,
     private readonly intervalMs: number,
+    private readonly holdsLease: () => Promise<boolean> = async () => true,
     private readonly batch = 20,
   ) {}
 
@@ -34,6 +36,7 @@ export class OrderPoller {
 
   /** One round: every pollable order once. Never throws. */
   async tick(): Promise<void> {
+    if (!(await this.holdsLease())) return;
     for (const row of await this.store.pollable(this.batch)) {
       if (this.stopped) return;
       const result = await this.api.getOrder(row.api_order_id!);

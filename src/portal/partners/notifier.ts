@@ -13,8 +13,6 @@ export interface InquiryNotifierOptions {
   now?: () => number;
   retryScheduleMs?: readonly number[];
   timeoutMs?: number;
-  /** How many due deliveries one pass reads at a time. */
-  batchSize?: number;
   dispatcher?: Dispatcher;
 }
 
@@ -40,14 +38,15 @@ const MAX_TIMER_MS = 60 * 60 * 1000;
  * an inquiry is stored, on a timer for retries, and on start (so a restart resumes what was
  * pending). At least once: a receiver should de-duplicate on `id` / `X-Inquiry-Id`.
  *
- * Passes never overlap, so one process never sends the same row twice at once.
+ * Each row is claimed before it is sent (a lease of twice the timeout), so passes that overlap,
+ * or several processes on one database, never send the same row at once; a row whose sender died
+ * mid-delivery is sent again when its lease runs out.
  */
 export class InquiryNotifier {
   private readonly store: InquiryStore;
   private readonly now: () => number;
   private readonly schedule: readonly number[];
   private readonly timeoutMs: number;
-  private readonly batchSize: number;
   private readonly dispatcher: Dispatcher;
   private readonly ownDispatcher: Agent | undefined;
   private readonly stopping = new AbortController();
@@ -62,7 +61,6 @@ export class InquiryNotifier {
     this.now = options.now ?? Date.now;
     this.schedule = options.retryScheduleMs ?? DEFAULT_RETRY_SCHEDULE_MS;
     this.timeoutMs = options.timeoutMs ?? 10_000;
-    this.batchSize = options.batchSize ?? 20;
     this.ownDispatcher = options.dispatcher ? undefined : new Agent({ connect: { timeout: this.timeoutMs } });
     this.dispatcher = options.dispatcher ?? this.ownDispatcher!;
   }
@@ -110,13 +108,10 @@ export class InquiryNotifier {
     try {
       do {
         this.again = false;
-        let batch = await this.store.due(this.now(), this.batchSize);
-        while (batch.length > 0 && !this.stopping.signal.aborted) {
-          for (const { inquiry, attempts } of batch) {
-            if (this.stopping.signal.aborted) return;
-            await this.deliver(inquiry, attempts);
-          }
-          batch = await this.store.due(this.now(), this.batchSize);
+        while (!this.stopping.signal.aborted) {
+          const [claimed] = await this.store.claimDue(this.now(), 1, 2 * this.timeoutMs);
+          if (!claimed) break;
+          await this.deliver(claimed.inquiry, claimed.attempts);
         }
       } while (this.again && !this.stopping.signal.aborted);
     } catch (err) {
@@ -128,7 +123,11 @@ export class InquiryNotifier {
   private async deliver(inquiry: StoredInquiry, attemptsSoFar: number): Promise<void> {
     const attempt = attemptsSoFar + 1;
     const error = await this.send(inquiry);
-    if (error === 'stopped') return;
+    if (error === 'stopped') {
+      // Not an attempt: whoever runs next (this process restarted, or another) sends it at once.
+      await this.store.releaseClaim(inquiry.id);
+      return;
+    }
     const now = this.now();
     if (error === undefined) {
       await this.store.markDelivered(inquiry.id, now);

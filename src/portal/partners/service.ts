@@ -1,5 +1,5 @@
-import { RollingWindowLimiter } from '../../lib/rate-limit.js';
 import type { PortalDeps } from '../deps.js';
+import { SharedLimiter } from '../store/rate-hits.js';
 import { honeypotFilled, isFastTrack, SUCCESS_MESSAGES, validateInquiry, type FieldError } from './inquiry.js';
 import type { InquiryStore } from './store.js';
 
@@ -32,9 +32,10 @@ export function rateLimitMessage(retryAfterSeconds: number): string {
  *
  * Only inquiries that pass validation count against the per-IP limit, so a person fixing a typo
  * is not locked out; a client already over the limit is refused before its body is looked at.
+ * The limit is kept in the database, so it counts across every process on it.
  */
 export class InquiryService {
-  private readonly limiter: RollingWindowLimiter;
+  private readonly limiter: SharedLimiter;
   private readonly store: InquiryStore;
   private readonly now: () => number;
 
@@ -43,14 +44,23 @@ export class InquiryService {
     options: { now?: () => number } = {},
   ) {
     this.now = options.now ?? Date.now;
-    this.limiter = new RollingWindowLimiter(deps.config.inquiryRateLimit, deps.config.inquiryRateWindowMs, this.now);
+    this.limiter = new SharedLimiter(deps.stores.rateHits, 'inquiry', deps.config.inquiryRateLimit, deps.config.inquiryRateWindowMs, this.now);
     this.store = deps.stores.inquiries;
   }
 
   /** `ip` is the client's address as clientIp() gives it. */
   async submit(body: unknown, ip: string | undefined, reqId: string): Promise<SubmitOutcome> {
+    try {
+      return await this.submitOrThrow(body, ip, reqId);
+    } catch (err) {
+      this.deps.logger.error({ reqId, err }, 'inquiry could not be stored');
+      return { kind: 'failed' };
+    }
+  }
+
+  private async submitOrThrow(body: unknown, ip: string | undefined, reqId: string): Promise<SubmitOutcome> {
     const key = ip ?? 'unknown';
-    const early = this.limiter.peek(key);
+    const early = await this.limiter.peek(key);
     if (!early.allowed) return this.rateLimited(reqId, key, early.retryAfterSeconds);
 
     const result = validateInquiry(body);
@@ -59,7 +69,7 @@ export class InquiryService {
       return { kind: 'invalid', errors: result.errors };
     }
 
-    const decision = this.limiter.hit(key);
+    const decision = await this.limiter.hit(key);
     if (!decision.allowed) return this.rateLimited(reqId, key, decision.retryAfterSeconds);
 
     const fastTrack = isFastTrack(result.inquiry);
@@ -69,17 +79,12 @@ export class InquiryService {
       return { kind: 'accepted', body: successBody(fastTrack), inquiryId: undefined };
     }
 
-    try {
-      const inquiryId = await this.store.save(
-        { ...result.inquiry, fastTrack, clientIp: ip ?? null, createdAt: this.now() },
-        this.deps.config.inquiryNotifyUrl !== undefined,
-      );
-      this.deps.logger.info({ reqId, inquiryId, type: result.inquiry.type, fastTrack }, 'inquiry stored');
-      return { kind: 'accepted', body: successBody(fastTrack), inquiryId };
-    } catch (err) {
-      this.deps.logger.error({ reqId, err }, 'inquiry could not be stored');
-      return { kind: 'failed' };
-    }
+    const inquiryId = await this.store.save(
+      { ...result.inquiry, fastTrack, clientIp: ip ?? null, createdAt: this.now() },
+      this.deps.config.inquiryNotifyUrl !== undefined,
+    );
+    this.deps.logger.info({ reqId, inquiryId, type: result.inquiry.type, fastTrack }, 'inquiry stored');
+    return { kind: 'accepted', body: successBody(fastTrack), inquiryId };
   }
 
   private rateLimited(reqId: string, clientIp: string, retryAfterSeconds: number): SubmitOutcome {

@@ -78,11 +78,17 @@ export interface InquiryStore {
   save(inquiry: Omit<StoredInquiry, 'id'>, notify: boolean): Promise<number>;
   get(id: number): Promise<StoredInquiry | undefined>;
   outbox(id: number): Promise<OutboxRow | undefined>;
-  /** Pending deliveries whose time has come, oldest first, with their attempt count so far. */
-  due(now: number, limit: number): Promise<Array<{ inquiry: StoredInquiry; attempts: number }>>;
-  /** When the earliest pending delivery is due, or undefined when nothing is pending. */
+  /**
+   * Claims pending deliveries whose time has come, oldest first, with their attempt count so far:
+   * no other caller (another pass, another process on the same database) gets them until they are
+   * marked or `leaseMs` has passed (the claimer died mid-delivery and someone must try again).
+   */
+  claimDue(now: number, limit: number, leaseMs: number): Promise<Array<{ inquiry: StoredInquiry; attempts: number }>>;
+  /** When the earliest pending delivery is due (or its lease ends), or undefined when nothing is pending. */
   nextDue(): Promise<number | undefined>;
   markDelivered(id: number, now: number): Promise<void>;
+  /** Gives a claimed row back without counting an attempt (the sender is stopping). */
+  releaseClaim(id: number): Promise<void>;
   /** Records a failed attempt: retried at `nextAttemptAt`, or given up on when that is undefined. */
   markAttemptFailed(id: number, error: string, nextAttemptAt: number | undefined, now: number): Promise<void>;
   /** Calls `listener` after each commit that queued a notification; returns the unsubscribe. */

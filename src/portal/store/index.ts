@@ -1,19 +1,32 @@
+import type { Logger } from '../../lib/logger.js';
 import type { AdminReads } from '../admin/queries.js';
+import type { PortalConfig } from '../config.js';
 import type { OrderStore } from '../orders/store.js';
 import type { InquiryStore } from '../partners/store.js';
 import type { WebhookEventStore } from '../webhooks/store.js';
-import type { Db } from './db.js';
-import type { HealthProbe } from './health.js';
-import { SqliteHealthProbe } from './sqlite/health.js';
-import { SqliteAdminReads } from './sqlite/admin-reads.js';
-import { SqliteInquiryStore } from './sqlite/inquiries.js';
+import { POSTGRES_ADMIN, SQLITE_ADMIN, SqlAdminReads } from './admin-reads.js';
+import { openPortalDb, type Db } from './db.js';
+import { SqlHealthProbe, type HealthProbe } from './health.js';
+import { SqlKvStore, type KvStore } from './kv.js';
+import { PgOrderStore } from './postgres/orders.js';
+import { migrate } from './postgres/migrations.js';
+import { pgInquiryStore } from './postgres/inquiries.js';
+import { openPool } from './postgres/pool.js';
+import { PgRateHits } from './postgres/rate-hits.js';
+import { PgSql } from './postgres/sql.js';
+import { PgWebhookEventStore } from './postgres/webhook-events.js';
+import type { RateHitStore } from './rate-hits.js';
+import type { Sql } from './sql.js';
+import { sqliteInquiryStore } from './sqlite/inquiries.js';
 import { SqliteOrderStore } from './sqlite/orders.js';
+import { SqliteRateHits } from './sqlite/rate-hits.js';
+import { SqliteSql } from './sqlite/sql.js';
 import { SqliteWebhookEventStore } from './sqlite/webhook-events.js';
 
 /**
- * Every store feature code writes through, one instance each, built once in createPortal and
- * handed out as `deps.stores`. The interfaces live with their features; the implementations for
- * each database live here, under store/<dialect>/ (see docs/decisions/0005-store-layer.md).
+ * Every store feature code reads and writes through, one instance each, built once in
+ * createPortal and handed out as `deps.stores`. The interfaces live with their features; what
+ * differs per database lives here, under store/<dialect>/ (see docs/decisions/0005-store-layer.md).
  */
 export interface PortalStores {
   orders: OrderStore;
@@ -22,16 +35,70 @@ export interface PortalStores {
   /** The admin console's reads (pages of events, rejected deliveries, orders, inquiries). */
   admin: AdminReads;
   health: HealthProbe;
+  /** Small values kept across restarts and shared by processes (settings, the CSRF key). */
+  kv: KvStore;
+  /** Rolling-window limits shared by every process on the database. */
+  rateHits: RateHitStore;
 }
 
-/** The stores on one SQLite connection. */
-export function sqliteStores(db: Db): PortalStores {
+/** The portal's database, opened and migrated: its stores, and the way to close it. */
+export interface OpenedDatabase {
+  stores: PortalStores;
+  /** One-statement access for tests and benchmarks; feature code uses `stores`. */
+  sql: Sql;
+  /** The SQLite connection (for the WAL checkpointer), when the database is SQLite. */
+  sqlite: Db | undefined;
+  close(): Promise<void>;
+}
+
+/** DATABASE_URL set: PostgreSQL (migrated under an advisory lock); unset: SQLite at DB_PATH. */
+export async function openDatabase(config: PortalConfig, logger: Logger): Promise<OpenedDatabase> {
+  if (config.databaseUrl) return openPostgres(config, logger);
+  const db = openPortalDb(config.dbPath);
+  const sql = new SqliteSql(db);
   const orders = new SqliteOrderStore(db);
-  return {
+  const stores: PortalStores = {
     orders,
     webhookEvents: new SqliteWebhookEventStore(db, orders),
-    inquiries: new SqliteInquiryStore(db),
-    admin: new SqliteAdminReads(db),
-    health: new SqliteHealthProbe(db),
+    inquiries: sqliteInquiryStore(sql),
+    admin: new SqlAdminReads(sql, SQLITE_ADMIN),
+    health: new SqlHealthProbe(sql),
+    kv: new SqlKvStore(sql),
+    rateHits: new SqliteRateHits(db),
   };
+  return { stores, sql, sqlite: db, close: once(async () => db.close()) };
+}
+
+async function openPostgres(config: PortalConfig, logger: Logger): Promise<OpenedDatabase> {
+  const pool = openPool({ url: config.databaseUrl!, poolSize: config.databasePoolSize, statementTimeoutMs: config.databaseStatementTimeoutMs }, logger);
+  try {
+    const client = await pool.connect();
+    try {
+      const applied = await migrate(client);
+      if (applied > 0) logger.info({ applied }, 'database: migrations applied');
+    } finally {
+      client.release();
+    }
+  } catch (err) {
+    await pool.end();
+    throw err;
+  }
+  const sql = new PgSql(pool);
+  const orders = new PgOrderStore(pool);
+  const stores: PortalStores = {
+    orders,
+    webhookEvents: new PgWebhookEventStore(pool, orders),
+    inquiries: pgInquiryStore(pool),
+    admin: new SqlAdminReads(sql, POSTGRES_ADMIN),
+    health: new SqlHealthProbe(sql),
+    kv: new SqlKvStore(sql),
+    rateHits: new PgRateHits(pool),
+  };
+  return { stores, sql, sqlite: undefined, close: once(() => pool.end()) };
+}
+
+/** Closing twice (a test that closed the database under a running portal) is closing once. */
+function once(close: () => Promise<void>): () => Promise<void> {
+  let closing: Promise<void> | undefined;
+  return () => (closing ??= close());
 }

@@ -80,4 +80,13 @@ export const PORTAL_MIGRATIONS: readonly string[] = [
     updated_at  INTEGER NOT NULL
   );
   `,
+  /* 2: outbox claims (several senders on one database), limits that hold across processes */ `
+  ALTER TABLE inquiry_outbox ADD COLUMN lease_until INTEGER;  -- a sender holds the row until then
+
+  CREATE TABLE rate_hits (
+    bucket  TEXT NOT NULL,                      -- what is limited, for whom: 'inquiry:203.0.113.9'
+    at      INTEGER NOT NULL
+  );
+  CREATE INDEX rate_hits_bucket ON rate_hits (bucket, at);
+  `,
 ];

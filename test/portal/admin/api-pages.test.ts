@@ -22,7 +22,7 @@ const post = (path: string) => request(portal!.app).post(path).auth(ADMIN.user, 
 
 describe('admin partner page', () => {
   it('when the API answers, then balance, revenue totals, ledger and readiness show', async () => {
-    portal = withStub();
+    portal = await withStub();
     const res = await get('/admin/partner');
     expect(res.status).toBe(200);
     expect(res.text).toContain('Unpaid balance');
@@ -33,7 +33,7 @@ describe('admin partner page', () => {
   });
 
   it('when the API cannot be reached, then the page still renders with a notice, not an error page', async () => {
-    portal = createTestPortal({ MINTOFFICE_API_URL: 'http://127.0.0.1:9' });
+    portal = await createTestPortal({ MINTOFFICE_API_URL: 'http://127.0.0.1:9' });
     const res = await get('/admin/partner');
     expect(res.status).toBe(200);
     expect(res.text).toContain('Partner profile: mintbot could not be reached');
@@ -60,7 +60,7 @@ describe('admin partner revenue chart', () => {
 
 describe('admin DNS page and CSRF', () => {
   it('when a valid record is saved, then POST-redirect-GET shows it with a flash message, and it can be deleted', async () => {
-    portal = withStub();
+    portal = await withStub();
     const page = await get('/admin/dns');
     expect(page.status).toBe(200);
     const token = csrfToken(page.text);
@@ -80,7 +80,7 @@ describe('admin DNS page and CSRF', () => {
   });
 
   it('when the API refuses the record, then the form shows the API message with what was typed', async () => {
-    portal = withStub();
+    portal = await withStub();
     const token = csrfToken((await get('/admin/dns')).text);
     const res = await post('/admin/dns').send({ _csrf: token, subdomain: '-bad-', ip: '999.1.1.1' });
     expect(res.status).toBe(422);
@@ -90,7 +90,7 @@ describe('admin DNS page and CSRF', () => {
   });
 
   it('when an admin POST has no token, a wrong token, or comes from a foreign Origin, then 403 and nothing changes', async () => {
-    portal = withStub();
+    portal = await withStub();
     const token = csrfToken((await get('/admin/dns')).text);
     const before = (await get('/admin/dns')).text.match(/name="id"/g)?.length ?? 0;
     const missing = await post('/admin/dns').send({ subdomain: 'evil', ip: '198.51.100.1' });
@@ -109,18 +109,17 @@ describe('admin DNS page and CSRF', () => {
   });
 
   it('when a token was issued for another user, then it is refused', async () => {
-    portal = createTestPortal({ MINTOFFICE_API_URL: stub.url, MINTOFFICE_API_KEY: stub.apiKey(), ADMIN_USERNAME: 'alice' });
+    portal = await createTestPortal({ MINTOFFICE_API_URL: stub.url, MINTOFFICE_API_KEY: stub.apiKey(), ADMIN_USERNAME: 'alice' });
     const page = await request(portal.app).get('/admin/dns').auth('alice', ADMIN.password);
     const token = csrfToken(page.text);
-    const { CsrfTokens } = await import('../../../src/portal/admin/csrf.js');
-    const other = new CsrfTokens(portal.deps.db).issue('bob');
+    const other = portal.deps.csrf.issue('bob');
     expect(other).not.toBe(token);
     const res = await request(portal.app).post('/admin/dns').auth('alice', ADMIN.password).type('form').send({ _csrf: other, subdomain: 'x', ip: '198.51.100.1' });
     expect(res.status).toBe(403);
   });
 
   it('when the same-origin form is posted with its Origin, then it is accepted', async () => {
-    portal = withStub();
+    portal = await withStub();
     const token = csrfToken((await get('/admin/dns')).text);
     const res = await post('/admin/dns').set('Origin', 'http://127.0.0.1:8000').send({ _csrf: token, subdomain: 'www', ip: '203.0.113.20' });
     expect(res.status).toBe(303);

@@ -11,14 +11,14 @@ afterEach(async () => {
 
 describe('admin sign-in', () => {
   it('when no credentials are sent, then 401 with a Basic challenge so the browser asks', async () => {
-    portal = createTestPortal();
+    portal = await createTestPortal();
     const res = await request(portal.app).get('/admin');
     expect(res.status).toBe(401);
     expect(res.headers['www-authenticate']).toBe('Basic realm="admin"');
   });
 
   it('when the password or the username is wrong, then 401; when both are right, then the events page', async () => {
-    portal = createTestPortal();
+    portal = await createTestPortal();
     expect((await request(portal.app).get('/admin').auth(ADMIN.user, 'wrong-password')).status).toBe(401);
     expect((await request(portal.app).get('/admin').auth('root', ADMIN.password)).status).toBe(401);
     const ok = await request(portal.app).get('/admin').auth(ADMIN.user, ADMIN.password);
@@ -28,14 +28,14 @@ describe('admin sign-in', () => {
   });
 
   it('when ADMIN_PASSWORD is unset, then /admin is 503 with a page that says how to fix it', async () => {
-    portal = createTestPortal({ ADMIN_PASSWORD: '' });
+    portal = await createTestPortal({ ADMIN_PASSWORD: '' });
     const res = await request(portal.app).get('/admin/orders').auth(ADMIN.user, '');
     expect(res.status).toBe(503);
     expect(res.text).toContain('ADMIN_PASSWORD');
   });
 
   it('when an address fails to sign in 10 times, then it gets 429 with Retry-After, even with the right password', async () => {
-    portal = createTestPortal();
+    portal = await createTestPortal();
     // The browser's first request carries no credentials: that is not a failed login.
     for (let i = 0; i < 5; i++) expect((await request(portal.app).get('/admin')).status).toBe(401);
     for (let i = 0; i < 10; i++) expect((await request(portal.app).get('/admin').auth(ADMIN.user, `guess-${i}`)).status).toBe(401);

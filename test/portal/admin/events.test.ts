@@ -14,14 +14,14 @@ const get = (path: string) => request(portal!.app).get(path).auth(ADMIN.user, AD
 
 describe('admin events browser', () => {
   it('when there are no events, then an empty state explains how to get some', async () => {
-    portal = createTestPortal();
+    portal = await createTestPortal();
     const res = await get('/admin');
     expect(res.status).toBe(200);
     expect(res.text).toContain('No events yet');
   });
 
   it('when events arrive, then /admin lists them newest first with a badge per type and the payload pretty-printed', async () => {
-    portal = createTestPortal();
+    portal = await createTestPortal();
     await sendEvent(portal.handler, orderPayload(42, { external_id: 'ext-42' }), { type: 'order.created', id: 'evt_42_order.created_1747371230000' }).expect(200);
     await sendEvent(portal.handler, orderPayload(42, { external_id: 'ext-42', status: 'completed' }), { type: 'order.paid', id: 'evt_42_order.paid_1747371234567' }).expect(200);
     const res = await get('/admin');
@@ -34,8 +34,8 @@ describe('admin events browser', () => {
   });
 
   it('when filtering by type, then only that type shows and the dropdown lists the types seen', async () => {
-    portal = createTestPortal();
-    seedEvents(portal.deps.db, [
+    portal = await createTestPortal();
+    await seedEvents(portal, [
       { eventId: 'e1', type: 'order.created' },
       { eventId: 'e2', type: 'order.paid' },
       { eventId: 'e3', type: 'agent.ready' },
@@ -50,8 +50,8 @@ describe('admin events browser', () => {
   });
 
   it('when searching, then q finds events by mintbot order id, by external id and by event id', async () => {
-    portal = createTestPortal();
-    seedEvents(portal.deps.db, [
+    portal = await createTestPortal();
+    await seedEvents(portal, [
       { eventId: 'evt_7_order.paid_1', type: 'order.paid', apiOrderId: 7, externalId: 'ref-seven' },
       { eventId: 'evt_8_order.paid_2', type: 'order.paid', apiOrderId: 8, externalId: 'ref-eight' },
       { eventId: 'evt_7_agent.ready_3', type: 'agent.ready', apiOrderId: 7, externalId: 'ref-seven' },
@@ -66,8 +66,8 @@ describe('admin events browser', () => {
   });
 
   it('when there are more events than a page, then Older/Newer/Oldest/Newest walk every event exactly once', async () => {
-    portal = createTestPortal({ ADMIN_PAGE_SIZE: '5' });
-    seedEvents(portal.deps.db, Array.from({ length: 12 }, (_, i) => ({ eventId: `e${String(i + 1).padStart(2, '0')}`, type: 'order.paid' })));
+    portal = await createTestPortal({ ADMIN_PAGE_SIZE: '5' });
+    await seedEvents(portal, Array.from({ length: 12 }, (_, i) => ({ eventId: `e${String(i + 1).padStart(2, '0')}`, type: 'order.paid' })));
     const first = await get('/admin');
     expect(shownEventIds(first.text)).toEqual(['e12', 'e11', 'e10', 'e09', 'e08']);
     expect(pagerLink(first.text, 'Newer')).toBeUndefined();
@@ -85,8 +85,8 @@ describe('admin events browser', () => {
   });
 
   it('when paging a filtered list, then the filter is kept on every link', async () => {
-    portal = createTestPortal({ ADMIN_PAGE_SIZE: '2' });
-    seedEvents(portal.deps.db, Array.from({ length: 6 }, (_, i) => ({ eventId: `f${i}`, type: i % 2 ? 'order.paid' : 'order.created' })));
+    portal = await createTestPortal({ ADMIN_PAGE_SIZE: '2' });
+    await seedEvents(portal, Array.from({ length: 6 }, (_, i) => ({ eventId: `f${i}`, type: i % 2 ? 'order.paid' : 'order.created' })));
     const first = await get('/admin?type=order.paid');
     expect(shownEventIds(first.text)).toEqual(['f5', 'f3']);
     const older = pagerLink(first.text, 'Older')!;
@@ -95,7 +95,7 @@ describe('admin events browser', () => {
   });
 
   it('when query values are long or hostile, then 400 with a message, never 500', async () => {
-    portal = createTestPortal();
+    portal = await createTestPortal();
     for (const path of [
       `/admin?q=${'x'.repeat(201)}`,
       '/admin?before=abc',
@@ -114,7 +114,7 @@ describe('admin events browser', () => {
   });
 
   it('when a search term is hostile, then it is echoed escaped and still finds nothing', async () => {
-    portal = createTestPortal();
+    portal = await createTestPortal();
     const res = await get(`/admin?q=${encodeURIComponent('"><script>alert(1)</script>')}`);
     expect(res.status).toBe(200);
     expect(res.text).not.toContain('<script>alert(1)</script>');

@@ -1,26 +1,32 @@
-import type { Db } from '../../../src/portal/store/db.js';
+import type { Portal } from '../../../src/portal/index.js';
+import { sqlOf } from '../../support/database.js';
+
+type WithDb = Pick<Portal, 'database'>;
 
 export const ADMIN = { user: 'admin', password: 'correct-horse-battery' };
 
 /** Inserts events straight into the store (fast seeding for pagination and filters). */
-export function seedEvents(db: Db, events: Array<{ eventId: string; type: string; apiOrderId?: number | null; externalId?: string | null; payload?: string }>): void {
-  const insert = db.prepare('INSERT INTO webhook_events (event_id, event_type, api_order_id, external_id, payload, received_at) VALUES (?, ?, ?, ?, ?, ?)');
-  db.transaction(() => {
-    events.forEach((e, i) => insert.run(e.eventId, e.type, e.apiOrderId ?? null, e.externalId ?? null, e.payload ?? '{"id":1}', Date.UTC(2026, 4, 16, 10, 0, i)));
-  })();
+export async function seedEvents(portal: WithDb, events: Array<{ eventId: string; type: string; apiOrderId?: number | null; externalId?: string | null; payload?: string }>): Promise<void> {
+  const insert = 'INSERT INTO webhook_events (event_id, event_type, api_order_id, external_id, payload, received_at) VALUES (@eventId, @type, @apiOrderId, @externalId, @payload, @at)';
+  for (const [i, e] of events.entries()) {
+    await sqlOf(portal).run(insert, { eventId: e.eventId, type: e.type, apiOrderId: e.apiOrderId ?? null, externalId: e.externalId ?? null, payload: e.payload ?? '{"id":1}', at: Date.UTC(2026, 4, 16, 10, 0, i) });
+  }
 }
 
-export function seedInquiry(db: Db, values: { name: string; email: string; company?: string | null; website?: string | null; type?: string; message: string; fastTrack?: boolean }): void {
-  db.prepare('INSERT INTO inquiries (name, email, company, website, type, message, fast_track, client_ip, created_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)').run(
-    values.name,
-    values.email,
-    values.company ?? null,
-    values.website ?? null,
-    values.type ?? 'general',
-    values.message,
-    values.fastTrack ? 1 : 0,
-    '127.0.0.1',
-    Date.now(),
+export async function seedInquiry(portal: WithDb, values: { name: string; email: string; company?: string | null; website?: string | null; type?: string; message: string; fastTrack?: boolean }): Promise<void> {
+  await sqlOf(portal).run(
+    'INSERT INTO inquiries (name, email, company, website, type, message, fast_track, client_ip, created_at) VALUES (@name, @email, @company, @website, @type, @message, @fastTrack, @ip, @at)',
+    {
+      name: values.name,
+      email: values.email,
+      company: values.company ?? null,
+      website: values.website ?? null,
+      type: values.type ?? 'general',
+      message: values.message,
+      fastTrack: values.fastTrack ? 1 : 0,
+      ip: '127.0.0.1',
+      at: Date.now(),
+    },
   );
 }
 

@@ -1,5 +1,6 @@
 import request from 'supertest';
 import { afterEach, describe, expect, it } from 'vitest';
+import { rows, sqlOf } from '../../support/database.js';
 import { createTestPortal, type TestPortal } from '../../support/portal.js';
 import { evt, orderPayload, sendEvent } from '../webhooks/send.js';
 import { ADMIN, pagerLink, seedInquiry } from './support.js';
@@ -15,10 +16,10 @@ const XSS = '<script>alert(1)</script>';
 
 describe('admin orders, rejected and inquiries', () => {
   it('when orders exist, then the Orders tab lists them newest first and each has a timeline that links to the status page', async () => {
-    portal = createTestPortal();
-    const db = portal.deps.db;
-    db.prepare(`INSERT INTO orders (ref, api_order_id, tier, duration_months, status, created_at, updated_at) VALUES ('refAAAAAAAAAAAAAAAA1', 31, 's1', 1, 'awaiting_payment', 1, 1)`).run();
-    db.prepare(`INSERT INTO orders (ref, api_order_id, tier, duration_months, status, created_at, updated_at) VALUES ('refBBBBBBBBBBBBBBBB2', 32, 's2', 3, 'awaiting_payment', 2, 2)`).run();
+    portal = await createTestPortal();
+    const db = sqlOf(portal);
+    await db.run(`INSERT INTO orders (ref, api_order_id, tier, duration_months, status, created_at, updated_at) VALUES ('refAAAAAAAAAAAAAAAA1', 31, 's1', 1, 'awaiting_payment', 1, 1)`);
+    await db.run(`INSERT INTO orders (ref, api_order_id, tier, duration_months, status, created_at, updated_at) VALUES ('refBBBBBBBBBBBBBBBB2', 32, 's2', 3, 'awaiting_payment', 2, 2)`);
     await sendEvent(portal.handler, orderPayload(31, { external_id: 'refAAAAAAAAAAAAAAAA1', status: 'completed' }), { type: 'order.paid', id: evt(31, 'order.paid', 1747371234000) }).expect(200);
     await sendEvent(portal.handler, orderPayload(31, { external_id: 'refAAAAAAAAAAAAAAAA1', status: 'deployed', panel_url: 'https://agent31.example.com' }), { type: 'agent.ready', id: evt(31, 'agent.ready', 1747371239000) }).expect(200);
 
@@ -40,9 +41,9 @@ describe('admin orders, rejected and inquiries', () => {
   });
 
   it('when orders span pages, then the Orders pager reaches every order', async () => {
-    portal = createTestPortal({ ADMIN_PAGE_SIZE: '2' });
-    const insert = portal.deps.db.prepare(`INSERT INTO orders (ref, tier, duration_months, status, created_at, updated_at) VALUES (?, 's1', 1, 'creating', ?, ?)`);
-    for (let i = 0; i < 5; i++) insert.run(`order-${i}`, i, i);
+    portal = await createTestPortal({ ADMIN_PAGE_SIZE: '2' });
+    const insert = `INSERT INTO orders (ref, tier, duration_months, status, created_at, updated_at) VALUES (@ref, 's1', 1, 'creating', @at, @at)`;
+    for (let i = 0; i < 5; i++) await sqlOf(portal).run(insert, { ref: `order-${i}`, at: i });
     const seen: string[] = [];
     let path: string | undefined = '/admin/orders';
     while (path) {
@@ -54,7 +55,7 @@ describe('admin orders, rejected and inquiries', () => {
   });
 
   it('when deliveries are refused, then the Rejected tab shows reason, headers and an escaped body excerpt', async () => {
-    portal = createTestPortal();
+    portal = await createTestPortal();
     await sendEvent(portal.handler, `{"id":1,"x":"${XSS}"}`, { secret: 'whsec_wrong_secret_000' }).expect(401);
     await request(portal.handler).post('/webhooks/mintoffice').set('X-Mintbot-Event-Type', XSS).set('X-Mintbot-Event-Id', 'evt<b>').send('hello').expect(401);
     const res = await get('/admin/rejected');
@@ -67,10 +68,10 @@ describe('admin orders, rejected and inquiries', () => {
   });
 
   it('when hostile values arrive in a signed event, then no admin page carries them unescaped', async () => {
-    portal = createTestPortal();
+    portal = await createTestPortal();
     await sendEvent(portal.handler, orderPayload(66, { external_id: XSS, tier: XSS, panel_url: 'javascript:alert(1)', note: `</pre>${XSS}` }), { type: 'agent.ready', id: evt(66, 'agent.ready', 1747371234000) }).expect(200);
     await sendEvent(portal.handler, { id: 67, external_id: `"><img src=x onerror=alert(1)>` }, { type: 'order.created' }).expect(200);
-    const ref = (portal.deps.db.prepare('SELECT ref FROM orders WHERE api_order_id = 66').get() as { ref: string }).ref;
+    const [{ ref }] = await rows<{ ref: string }>(portal, 'SELECT ref FROM orders WHERE api_order_id = 66') as [{ ref: string }];
     for (const path of ['/admin', '/admin?q=66', `/admin?q=${encodeURIComponent(XSS)}`, '/admin/orders', `/admin/orders/${ref}`]) {
       const res = await get(path);
       expect(res.status, path).toBe(200);
@@ -81,9 +82,9 @@ describe('admin orders, rejected and inquiries', () => {
   });
 
   it('when inquiries exist, then they show newest first with fast-track marked and filterable, and only http(s) websites are links', async () => {
-    portal = createTestPortal();
-    seedInquiry(portal.deps.db, { name: 'Ada', email: 'ada@example.com', website: 'https://ada.example.com', message: 'line one\nline two', type: 'general' });
-    seedInquiry(portal.deps.db, { name: `Eve ${XSS}`, email: 'eve@example.com', company: XSS, website: 'javascript:alert(1)', message: `hi ${XSS}`, type: 'enterprise', fastTrack: true });
+    portal = await createTestPortal();
+    await seedInquiry(portal, { name: 'Ada', email: 'ada@example.com', website: 'https://ada.example.com', message: 'line one\nline two', type: 'general' });
+    await seedInquiry(portal, { name: `Eve ${XSS}`, email: 'eve@example.com', company: XSS, website: 'javascript:alert(1)', message: `hi ${XSS}`, type: 'enterprise', fastTrack: true });
     const all = await get('/admin/inquiries');
     expect(all.status).toBe(200);
     expect(all.text.indexOf('Eve')).toBeLessThan(all.text.indexOf('Ada'));

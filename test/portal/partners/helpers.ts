@@ -1,5 +1,6 @@
-import type { Db } from '../../../src/lib/sqlite.js';
+import type { Portal } from '../../../src/portal/index.js';
 import type { InquiryRow, OutboxDbRow } from '../../../src/portal/partners/store.js';
+import { rows } from '../../support/database.js';
 
 export const VALID = {
   name: 'Ada Lovelace',
@@ -19,8 +20,10 @@ export const STANDARD_BODY = {
   message: 'We will be in touch soon',
 } as const;
 
-export const inquiryRows = (db: Db) => db.prepare('SELECT * FROM inquiries ORDER BY id').all() as InquiryRow[];
-export const outboxRows = (db: Db) => db.prepare('SELECT * FROM inquiry_outbox ORDER BY inquiry_id').all() as OutboxDbRow[];
+type WithDb = Pick<Portal, 'database'>;
+export const inquiryRows = (portal: WithDb) => rows<InquiryRow>(portal, 'SELECT * FROM inquiries ORDER BY id');
+export const outboxRows = (portal: WithDb) =>
+  rows<OutboxDbRow>(portal, 'SELECT inquiry_id, state, attempts, next_attempt_at, last_error, delivered_at FROM inquiry_outbox ORDER BY inquiry_id');
 
 /** A clock tests move by hand. */
 export function manualClock(start: number) {

@@ -1,6 +1,7 @@
 import request from 'supertest';
 import { afterEach, describe, expect, it } from 'vitest';
 import { PARTNER_TYPES } from '../../../src/portal/partners/inquiry.js';
+import { refuseWrites } from '../../support/database.js';
 import { createTestPortal, type TestPortal } from '../../support/portal.js';
 import { inquiryRows, VALID } from './helpers.js';
 
@@ -18,7 +19,7 @@ const visible = (html: string) => html.replace(/<[^>]+>/g, ' ').replace(/\s+/g, 
 
 describe('GET /partners', () => {
   it('when someone opens the page, then it pitches the programme, explains every type and fast track, and shows the form', async () => {
-    portal = open({ PARTNER_BRAND: 'NovaAgents' });
+    portal = await open({ PARTNER_BRAND: 'NovaAgents' });
     const res = await request(portal.app).get('/partners');
     expect(res.status).toBe(200);
     expect(res.headers['content-type']).toMatch(/^text\/html/);
@@ -37,13 +38,13 @@ describe('GET /partners', () => {
   });
 
   it('when the page is rendered, then the honeypot is hidden from people, out of the tab order and not autofilled', async () => {
-    portal = open();
+    portal = await open();
     const res = await request(portal.app).get('/partners');
     expect(res.text).toMatch(/<div class="hp-field" aria-hidden="true">[\s\S]*<input type="text" id="website_confirm" name="website_confirm" value="" tabindex="-1" autocomplete="off">/);
   });
 
   it('when a type is picked from the list (?type=enterprise), then the form has it selected; an unknown one is ignored', async () => {
-    portal = open();
+    portal = await open();
     expect((await request(portal.app).get('/partners?type=enterprise')).text).toMatch(/<option value="enterprise" selected>/);
     const odd = await request(portal.app).get('/partners?type=%3Cscript%3E');
     expect(odd.status).toBe(200);
@@ -53,11 +54,11 @@ describe('GET /partners', () => {
 
 describe('POST /partners (the form, without JavaScript)', () => {
   it('when a fast-track inquiry is sent, then it is stored and the browser is redirected to the fast-track promise', async () => {
-    portal = open();
+    portal = await open();
     const res = await submit({ ...VALID, company: 'Acme Corp', type: 'enterprise', website: 'acme.example', website_confirm: '' });
     expect(res.status).toBe(303);
     expect(res.headers.location).toBe('/partners?sent=fast-track#apply');
-    expect(inquiryRows(portal.deps.db)).toEqual([
+    expect((await inquiryRows(portal))).toEqual([
       expect.objectContaining({ ...VALID, company: 'Acme Corp', type: 'enterprise', website: 'https://acme.example', fast_track: 1 }),
     ]);
     const page = await request(portal.app).get('/partners?sent=fast-track');
@@ -67,7 +68,7 @@ describe('POST /partners (the form, without JavaScript)', () => {
   });
 
   it('when a standard inquiry is sent, then the page after the redirect says we will be in touch', async () => {
-    portal = open();
+    portal = await open();
     const res = await submit({ ...VALID, type: 'content' });
     expect(res.headers.location).toBe('/partners?sent=standard#apply');
     const page = await request(portal.app).get(res.headers.location!);
@@ -76,7 +77,7 @@ describe('POST /partners (the form, without JavaScript)', () => {
   });
 
   it('when the form has mistakes, then 400, every message sits next to its field, what was typed is kept, and nothing is stored', async () => {
-    portal = open();
+    portal = await open();
     const res = await submit({ name: 'Ada', email: 'ada-at-example', company: 'Acme', website: 'ftp://acme.example', type: 'ai_provider', message: '  ' });
     expect(res.status).toBe(400);
     expect(visible(res.text)).toContain('Please correct the 3 fields marked below.');
@@ -88,11 +89,11 @@ describe('POST /partners (the form, without JavaScript)', () => {
     expect(res.text).toMatch(/id="company" name="company" value="Acme"/);
     expect(res.text).toMatch(/<option value="ai_provider" selected>/);
     expect(res.text).not.toContain('name-error');
-    expect(inquiryRows(portal.deps.db)).toEqual([]);
+    expect((await inquiryRows(portal))).toEqual([]);
   });
 
   it('when what was typed holds markup, then the page shows it escaped and the database keeps it verbatim', async () => {
-    portal = open();
+    portal = await open();
     const name = '<script>alert("pwn")</script>';
     const message = '</textarea><img src=x onerror=alert(1)>';
     const bad = await submit({ name, email: 'nope', message });
@@ -103,50 +104,50 @@ describe('POST /partners (the form, without JavaScript)', () => {
     expect(bad.text).toContain('&lt;/textarea&gt;&lt;img src=x onerror=alert(1)&gt;</textarea>');
 
     expect((await submit({ name, email: 'ada@example.com', message })).status).toBe(303);
-    expect(inquiryRows(portal.deps.db)[0]).toMatchObject({ name, message });
+    expect((await inquiryRows(portal))[0]).toMatchObject({ name, message });
   });
 
   it('when unicode, emoji and right-to-left text are typed, then they are stored and re-shown intact', async () => {
-    portal = open();
+    portal = await open();
     const name = 'Zoë 王小明 🚀 مرحبا';
     const bad = await submit({ name, email: 'x', message: 'שלום' });
     expect(bad.text).toContain(`value="${name}"`);
     expect(bad.text).toContain('שלום</textarea>');
     expect((await submit({ name, email: 'zoe@example.com', message: 'שלום' })).status).toBe(303);
-    expect(inquiryRows(portal.deps.db)[0]).toMatchObject({ name, message: 'שלום' });
+    expect((await inquiryRows(portal))[0]).toMatchObject({ name, message: 'שלום' });
   });
 
   it('when a bot fills the honeypot, then it is redirected like a person but nothing is stored', async () => {
-    portal = open();
+    portal = await open();
     const res = await submit({ ...VALID, website_confirm: 'http://spam.example' });
     expect(res.status).toBe(303);
     expect(res.headers.location).toBe('/partners?sent=standard#apply');
-    expect(inquiryRows(portal.deps.db)).toEqual([]);
+    expect((await inquiryRows(portal))).toEqual([]);
   });
 
   it('when the client is over the rate limit, then 429 with Retry-After, the reason above the form, and the text kept', async () => {
-    portal = createTestPortal({ INQUIRY_RATE_LIMIT: '1', INQUIRY_RATE_WINDOW_SECONDS: '120' });
+    portal = await createTestPortal({ INQUIRY_RATE_LIMIT: '1', INQUIRY_RATE_WINDOW_SECONDS: '120' });
     expect((await submit(VALID)).status).toBe(303);
     const res = await submit({ ...VALID, message: 'second try' });
     expect(res.status).toBe(429);
     expect(res.headers['retry-after']).toBe('120');
     expect(res.text).toContain('<div class="notice error" role="alert">Rate limit exceeded - please try again in 120 seconds.</div>');
     expect(res.text).toContain('second try</textarea>');
-    expect(inquiryRows(portal.deps.db)).toHaveLength(1);
+    expect((await inquiryRows(portal))).toHaveLength(1);
   });
 
   it('when the database refuses the write, then 500 with "Failed to send message" and the text kept to try again', async () => {
-    portal = open();
-    portal.deps.db.pragma('query_only = ON');
+    portal = await open();
+    await refuseWrites(portal, 'inquiries');
     const res = await submit({ ...VALID, message: 'please keep me' });
     expect(res.status).toBe(500);
     expect(visible(res.text)).toContain('Failed to send message. Nothing was sent: please try again in a moment.');
     expect(res.text).toContain('please keep me</textarea>');
-    expect(res.text).not.toMatch(/at \w+ \(|SqliteError|SQLITE_/);
+    expect(res.text).not.toMatch(/at \w+ \(|SqliteError|SQLITE_|writes refused/);
   });
 
   it('when a browser posts 1 MB, then 413 with the page and a plain reason, not a stack trace', async () => {
-    portal = open();
+    portal = await open();
     const res = await submit(`name=a&email=a%40b.co&message=${'z'.repeat(1024 * 1024)}`);
     expect(res.status).toBe(413);
     expect(res.headers['content-type']).toMatch(/^text\/html/);

@@ -32,7 +32,7 @@ describe('POST /buy against the real stub', () => {
     expect(res.status).toBe(303);
     expect(res.headers.location).toMatch(new RegExp(`^${shop.stub!.url}/checkout/cs_test_`));
 
-    const [row] = shop.orders();
+    const [row] = (await shop.orders());
     expect(row).toMatchObject({ tier: 's1', duration_months: 3, credit_usd: 10, language: 'en', status: 'awaiting_payment', idempotency_key: key, amount_cents: 3600 });
     // An unguessable reference: at least 128 random bits, URL-safe.
     expect(row!.ref).toMatch(/^[A-Za-z0-9_-]{22,}$/);
@@ -49,7 +49,7 @@ describe('POST /buy against the real stub', () => {
     const again = await request(shop.target).post('/buy').type('form').send({ ...BUY, idempotency_key: key });
     expect(again.status).toBe(303);
     expect(again.headers.location).toBe(first.headers.location);
-    expect(shop.orders()).toHaveLength(1);
+    expect((await shop.orders())).toHaveLength(1);
     expect((await stubApi(shop.stub!, '/orders')).items).toHaveLength(1);
   });
 
@@ -59,7 +59,7 @@ describe('POST /buy against the real stub', () => {
     const results = await Promise.all(Array.from({ length: 5 }, () => request(shop!.target).post('/buy').type('form').send({ ...BUY, idempotency_key: key })));
     expect(new Set(results.map((r) => `${r.status} ${r.headers.location}`)).size).toBe(1);
     expect(results[0]!.status).toBe(303);
-    expect(shop.orders()).toHaveLength(1);
+    expect((await shop.orders())).toHaveLength(1);
     expect((await stubApi(shop.stub!, '/orders')).items).toHaveLength(1);
   });
 
@@ -68,7 +68,7 @@ describe('POST /buy against the real stub', () => {
     const a = await request(shop.target).post('/buy').type('form').send({ ...BUY, idempotency_key: await freshKey(shop) });
     const b = await request(shop.target).post('/buy').type('form').send({ ...BUY, idempotency_key: await freshKey(shop) });
     expect(a.headers.location).not.toBe(b.headers.location);
-    expect(shop.orders()).toHaveLength(2);
+    expect((await shop.orders())).toHaveLength(2);
   });
 
   it('when a used key comes back with different choices (a stale tab), then 409 and the form again, and no second order', async () => {
@@ -79,7 +79,7 @@ describe('POST /buy against the real stub', () => {
     expect(res.status).toBe(409);
     expect(res.text).toContain('already used');
     expect(formKey(res.text)).not.toBe(key);
-    expect(shop.orders()).toHaveLength(1);
+    expect((await shop.orders())).toHaveLength(1);
   });
 
   it.each([
@@ -100,7 +100,7 @@ describe('POST /buy against the real stub', () => {
     expect(res.text).toContain(message);
     expect(res.text).toContain('<form class="panel buy-form"');
     if (!('duration_months' in change)) expect(res.text).toMatch(/value="12" data-label="12 months" checked/);
-    expect(shop.orders()).toHaveLength(0);
+    expect((await shop.orders())).toHaveLength(0);
     expect((await stubApi(shop.stub!, '/orders')).items).toHaveLength(0);
   });
 
@@ -109,7 +109,7 @@ describe('POST /buy against the real stub', () => {
     const key = await freshKey(shop);
     const res = await request(shop.target).post('/buy').type('form').send(`plan=s1&plan=s2&duration_months=1&credit_usd=0&language=en&idempotency_key=${key}`);
     expect(res.status).toBe(400);
-    expect(shop.orders()).toHaveLength(0);
+    expect((await shop.orders())).toHaveLength(0);
   });
 
   it('when an API client asks for JSON, then a refused form answers {"error": …}', async () => {
@@ -131,7 +131,7 @@ describe('POST /buy against the real stub', () => {
     const line = shop.logs.find((l) => l.level === 50 && String(l.msg).includes('MINTOFFICE_API_KEY'));
     expect(line).toMatchObject({ code: 'invalid_api_key', reqId: expect.any(String) });
     expect(shop.rawLogs()).not.toContain(oldKey);
-    expect(shop.orders()[0]).toMatchObject({ status: 'create_failed', error_message: expect.stringContaining('credentials') });
+    expect((await shop.orders())[0]).toMatchObject({ status: 'create_failed', error_message: expect.stringContaining('credentials') });
   });
 
   it('when no API key is configured, then 503 and a log line saying to set it', async () => {
@@ -154,7 +154,7 @@ describe('POST /buy against the real stub', () => {
     expect(res.status).toBe(503);
     expect(res.text).toContain('Sold out');
     expect(res.text).toContain('Nothing was charged');
-    expect(shop.orders()[0]!.status).toBe('create_failed');
+    expect((await shop.orders())[0]!.status).toBe('create_failed');
   });
 
   it('when the payment gateway refuses the checkout session, then 502 with the API’s message and the form kept', async () => {
@@ -174,11 +174,11 @@ describe('POST /buy against the real stub', () => {
     expect(failed.status).toBe(502);
     const retried = await request(shop.target).post('/buy').type('form').send({ ...BUY, idempotency_key: key });
     expect(retried.status).toBe(303);
-    expect(shop.orders()).toHaveLength(1);
-    expect(shop.orders()[0]!.status).toBe('awaiting_payment');
+    expect((await shop.orders())).toHaveLength(1);
+    expect((await shop.orders())[0]!.status).toBe('awaiting_payment');
     const apiOrders = (await stubApi(shop.stub!, '/orders')).items;
     expect(apiOrders).toHaveLength(1);
-    expect(apiOrders[0].external_id).toBe(shop.orders()[0]!.ref);
+    expect(apiOrders[0].external_id).toBe((await shop.orders())[0]!.ref);
   });
 });
 
@@ -189,7 +189,7 @@ describe('POST /buy against a failing API', () => {
     const res = await request(shop.target).post('/buy').type('form').send({ ...BUY, idempotency_key: await freshKey(shop) });
     expect(res.status).toBe(502);
     expect(res.text).toContain('could not reach the payment service');
-    expect(shop.orders()[0]).toMatchObject({ status: 'create_failed', error_message: expect.stringContaining('unreachable') });
+    expect((await shop.orders())[0]).toMatchObject({ status: 'create_failed', error_message: expect.stringContaining('unreachable') });
   });
 
   it('when the API hangs past the timeout, then 502 within the timeout, not a hung page', async () => {
@@ -243,7 +243,7 @@ describe('POST /buy against a failing API', () => {
     expect(res.headers.location).toBe('https://checkout.stripe.com/c/pay/cs_test_fake');
     const posts = fake!.requests.filter((r) => r.method === 'POST');
     expect(posts.map((r) => r.headers['idempotency-key'])).toEqual([key, key, key]);
-    const ref = shop.orders()[0]!.ref;
+    const ref = (await shop.orders())[0]!.ref;
     for (const post of posts) {
       expect(JSON.parse(post.body)).toEqual({
         tier: 's1',

@@ -9,6 +9,7 @@ import { loadPortalConfig } from '../../../src/portal/config.js';
 import { createPortal, startPortal, type Portal } from '../../../src/portal/index.js';
 import type { OrderRow } from '../../../src/portal/orders/store.js';
 import type { StubConfigInput } from '../../../src/stub/index.js';
+import { freshDatabaseEnv, ORDER_INSERTION_KEY, rows } from '../../support/database.js';
 import { startTestStub, type TestStub } from '../../support/stub.js';
 
 export interface Shop {
@@ -20,8 +21,8 @@ export interface Shop {
   /** Every portal log line, parsed. */
   logs: Array<Record<string, unknown>>;
   rawLogs: () => string;
-  order(ref: string): OrderRow | undefined;
-  orders(): OrderRow[];
+  order(ref: string): Promise<OrderRow | undefined>;
+  orders(): Promise<OrderRow[]>;
   close(): Promise<void>;
 }
 
@@ -72,17 +73,15 @@ export async function startShop(options: { stub?: StubConfigInput | false; env?:
     MINTOFFICE_TIMEOUT_SECONDS: '2',
     ORDER_POLL_SECONDS: '1',
     LOG_LEVEL: 'info',
-    DB_PATH: join(dir, 'portal.db'),
+    ...(await freshDatabaseEnv(dir)),
     PORT: String(port),
     ...options.env,
   };
   const config = loadPortalConfig(env);
   const logger = pino({ level: 'debug' }, sink);
-  const portal = listening ? await startPortal(config, { logger, backoffMs: 5 }) : createPortal(config, { logger, backoffMs: 5 });
+  const portal = listening ? await startPortal(config, { logger, backoffMs: 5 }) : await createPortal(config, { logger, backoffMs: 5 });
   if (!listening) await portal.deps.settings.refresh();
   else await waitForSettings(portal);
-  const all = portal.deps.db.prepare<[], OrderRow>('SELECT * FROM orders ORDER BY created_at, rowid');
-  const one = portal.deps.db.prepare<[string], OrderRow>('SELECT * FROM orders WHERE ref = ?');
   return {
     portal,
     target: listening ? (portal as Awaited<ReturnType<typeof startPortal>>).url : portal.handler,
@@ -90,8 +89,8 @@ export async function startShop(options: { stub?: StubConfigInput | false; env?:
     stub,
     logs,
     rawLogs: () => lines.join(''),
-    order: (ref) => one.get(ref),
-    orders: () => all.all(),
+    order: async (ref) => (await rows<OrderRow>(portal, 'SELECT * FROM orders WHERE ref = @ref', { ref }))[0],
+    orders: () => rows<OrderRow>(portal, `SELECT * FROM orders ORDER BY created_at, ${ORDER_INSERTION_KEY}`),
     close: async () => {
       await portal.close();
       await stub?.close();

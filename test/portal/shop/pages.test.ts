@@ -156,12 +156,12 @@ describe('escaping and the plans file', () => {
     ['a featured plan that is not listed', { featured: 's4', plans: [{ tier: 's1', name: 'X', blurb: 'Y' }] }, /featured: "s4" is not one of the listed plans/],
     ['a misspelt key', { plans: [{ tier: 's1', name: 'X', blurb: 'Y', feautres: [] }] }, /PLANS_FILE: .*plans\.0/],
     ['an empty name', { plans: [{ tier: 's1', name: ' ', blurb: 'Y' }] }, /plans\.0\.name: must not be empty/],
-  ])('when the plans file has %s, then start-up fails with one line naming PLANS_FILE', (name, content, message) => {
+  ])('when the plans file has %s, then start-up fails with one line naming PLANS_FILE', async (name, content, message) => {
     const path = content === null ? join(dir, 'missing.json') : plansFile(`${name.replace(/\W/g, '-')}.json`, content);
     let error: unknown;
     try {
-      const portal = createTestPortal({ PLANS_FILE: path });
-      void portal.close();
+      const portal = await createTestPortal({ PLANS_FILE: path });
+      await portal.close();
     } catch (err) {
       error = err;
     }

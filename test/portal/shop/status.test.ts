@@ -13,7 +13,7 @@ async function buy(s: Shop, form: Record<string, string> = BUY): Promise<{ check
   const page = await request(s.target).get(`/buy?plan=${form.plan}`);
   const res = await request(s.target).post('/buy').type('form').send({ ...form, idempotency_key: formKey(page.text) });
   expect(res.status).toBe(303);
-  return { checkout: res.headers.location as string, ref: s.orders().at(-1)!.ref };
+  return { checkout: res.headers.location as string, ref: (await s.orders()).at(-1)!.ref };
 }
 
 async function statusOf(s: Shop, ref: string): Promise<{ status: string; final: boolean }> {
@@ -81,7 +81,7 @@ describe('the order status page', () => {
     shop = await startShop({ listening: true, webhooks: false });
     expect(shop.portal.deps.config.webhookSecret).toBeUndefined();
     const ref = await buyAndPay(shop, 'ready');
-    const row = shop.order(ref)!;
+    const row = (await shop.order(ref))!;
     expect(row.panel_url).toMatch(/^https:\/\/agent\d+\.example\.com\/panel$/);
     expect(row.expires_at).toMatch(/^\d{4}-\d\d-\d\d \d\d:\d\d:\d\d$/);
   });
@@ -101,7 +101,7 @@ describe('the order status page', () => {
   it('when a trial is bought with 12 months and credit, then it is ordered as 24 free hours without credit, and once ready it offers a plan instead of a renewal', async () => {
     shop = await startShop({ listening: true });
     const { checkout, ref } = await buy(shop, { plan: 'trial', duration_months: '12', credit_usd: '50', language: 'en' });
-    const row = shop.order(ref)!;
+    const row = (await shop.order(ref))!;
     expect(row).toMatchObject({ tier: 'trial', duration_months: 1, credit_usd: 0 });
     expect(await stubApi(shop.stub!, `/orders/${row.api_order_id}`)).toMatchObject({ tier: 'trial', duration_months: 1, credit_usd: 0, amount_cents: 0 });
     expect((await checkoutAction(checkout, 'pay')).status).toBe(303);
@@ -114,7 +114,7 @@ describe('the order status page', () => {
     const renew = await request(shop.target).post('/renew').type('form').send({ ref, duration_months: '1', idempotency_key: 'trial-renew-key-0123456789' });
     expect(renew.status).toBe(409);
     expect(renew.text).toContain('A trial cannot be renewed');
-    expect(shop.orders().filter((o) => o.renews_ref === ref)).toHaveLength(0);
+    expect((await shop.orders()).filter((o) => o.renews_ref === ref)).toHaveLength(0);
   });
 
   it('when the card is declined, then the order is still awaiting payment and the page keeps the way back to checkout', async () => {
@@ -150,17 +150,17 @@ describe('the order status page', () => {
   it('when a ready agent is renewed and paid, then the renewal page shows the agent with a later expiry', async () => {
     shop = await startShop({ listening: true });
     const ref = await buyAndPay(shop, 'ready');
-    const before = shop.order(ref)!.expires_at!;
+    const before = (await shop.order(ref))!.expires_at!;
     const page = await request(shop.target).get(`/thank-you?ref=${ref}`);
     const renew = await request(shop.target).post('/renew').type('form').send({ ref, duration_months: '3', idempotency_key: formKey(page.text) });
     expect(renew.status).toBe(303);
     expect(renew.headers.location).toMatch(/\/checkout\/cs_test_/);
-    const renewal = shop.orders().find((o) => o.renews_ref === ref)!;
+    const renewal = (await shop.orders()).find((o) => o.renews_ref === ref)!;
     expect(renewal).toMatchObject({ status: 'awaiting_payment', duration_months: 3, credit_usd: 0, tier: 's1' });
 
     const paid = await checkoutAction(renew.headers.location as string, 'pay');
     expect(refOf(paid.location!)).toBe(renewal.ref);
-    await vi.waitFor(() => expect(shop!.order(ref)!.expires_at! > before).toBe(true), { timeout: 8_000, interval: 50 });
+    await vi.waitFor(async () => expect((await shop!.order(ref))!.expires_at! > before).toBe(true), { timeout: 8_000, interval: 50 });
     await vi.waitFor(async () => expect(await statusOf(shop!, renewal.ref)).toEqual({ status: 'paid', final: true }), { timeout: 8_000, interval: 50 });
     const renewed = await request(shop.target).get(`/thank-you?ref=${renewal.ref}`);
     expect(renewed.text).toContain('your agent is renewed');
@@ -175,7 +175,7 @@ describe('the order status page', () => {
     const a = await request(shop.target).post('/renew').type('form').send({ ref, duration_months: '1', idempotency_key: key });
     const b = await request(shop.target).post('/renew').type('form').send({ ref, duration_months: '1', idempotency_key: key });
     expect(b.headers.location).toBe(a.headers.location);
-    expect(shop.orders().filter((o) => o.renews_ref === ref)).toHaveLength(1);
+    expect((await shop.orders()).filter((o) => o.renews_ref === ref)).toHaveLength(1);
   });
 
   it('when the agent expires, then the page says so and offers renewal', async () => {
@@ -197,7 +197,7 @@ describe('the order status page', () => {
     const res = await request(shop.target).post('/renew').type('form').send({ duration_months: '1', idempotency_key: 'k'.repeat(20), ...fields(ref) });
     expect(res.status).toBe(status);
     expect(res.text).toContain(message);
-    expect(shop.orders()).toHaveLength(1);
+    expect((await shop.orders())).toHaveLength(1);
   });
 
   it('when renewing with a bad duration or when the API refuses our key, then the status page comes back with the message', async () => {
@@ -214,6 +214,6 @@ describe('the order status page', () => {
     expect(refused.status).toBe(503);
     expect(refused.text).toContain('temporarily unavailable');
     expect(refused.text).toContain('Your agent is ready');
-    expect(shop.orders().find((o) => o.renews_ref === ref)).toMatchObject({ status: 'create_failed' });
+    expect((await shop.orders()).find((o) => o.renews_ref === ref)).toMatchObject({ status: 'create_failed' });
   });
 });

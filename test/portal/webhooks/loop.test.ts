@@ -4,6 +4,7 @@ import type { AddressInfo } from 'node:net';
 import request from 'supertest';
 import { afterEach, describe, expect, it, vi } from 'vitest';
 import { sign } from '../../../src/contract/index.js';
+import { rows } from '../../support/database.js';
 import { startTestPortal } from '../../support/portal.js';
 import { startTestStub, type TestStub } from '../../support/stub.js';
 
@@ -77,7 +78,7 @@ describe('the whole loop: buy on the portal, pay on the stub, the stub delivers,
     const apiOrderId = deliveries[0]!.order_id;
 
     // A replay of one delivery (what a retry after a lost answer looks like) is answered 200 and stored once.
-    const row = portal.deps.db.prepare('SELECT payload FROM webhook_events WHERE event_id = ?').get(deliveries[0]!.event_id) as { payload: string };
+    const [row] = (await rows(portal, 'SELECT payload FROM webhook_events WHERE event_id = @id', { id: deliveries[0]!.event_id })) as [{ payload: string }];
     const replay = await request(portal.url)
       .post('/webhooks/mintoffice')
       .set('X-Mintbot-Signature', sign(SECRET, row.payload))
@@ -100,7 +101,7 @@ describe('the whole loop: buy on the portal, pay on the stub, the stub delivers,
     expect(detail.text).toMatch(/<h1>Order <code class="ref">[^<]+<\/code><\/h1>\s*<span class="pill ok">ready<\/span>/);
     const timeline = [...detail.text.matchAll(/<span class="badge badge-\w+">([^<]+)<\/span>/g)].map((m) => m[1]);
     expect(timeline).toEqual(['order.created', 'order.paid', 'agent.provisioning_started', 'agent.ready']);
-    const order = portal.deps.db.prepare('SELECT status, api_order_id, panel_url, expires_at FROM orders WHERE ref = ?').get(ref) as Record<string, unknown>;
+    const [order] = (await rows(portal, 'SELECT status, api_order_id, panel_url, expires_at FROM orders WHERE ref = @ref', { ref })) as [Record<string, unknown>];
     expect(order).toMatchObject({ status: 'ready', api_order_id: apiOrderId });
     expect(order['panel_url']).toMatch(/^https?:\/\//);
     expect(order['expires_at']).toMatch(/^\d{4}-\d{2}-\d{2} \d{2}:\d{2}:\d{2}$/);
