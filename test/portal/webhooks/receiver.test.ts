@@ -232,7 +232,7 @@ describe('webhook receiver: storing and applying', () => {
 
   it('when the spec\'s short order.paid sample arrives for a portal order, then the order (matched by external_id) becomes paid', async () => {
     portal = await createTestPortal();
-    insertLocalOrder('ref_local_1', null);
+    await insertLocalOrder('ref_local_1', null);
     const sample = { id: 42, tier: 's1', duration_months: 1, credit_usd: 10, amount_cents: 1200, currency: 'usd', status: 'completed', external_id: 'ref_local_1', paid_at: '2026-05-16 10:02:14' };
     const res = await sendEvent(portal.handler, sample, { id: evt(42, 'order.paid', 1747371234567) });
     expect(res.status).toBe(200);
@@ -242,7 +242,7 @@ describe('webhook receiver: storing and applying', () => {
 
   it('when agent.ready arrives before the late order.paid, then the order stays ready with its panel', async () => {
     portal = await createTestPortal();
-    insertLocalOrder('ref_ooo', 50);
+    await insertLocalOrder('ref_ooo', 50);
     const t = 1747371234567;
     await sendEvent(portal.handler, orderPayload(50, { status: 'deployed', external_id: 'ref_ooo', panel_url: 'https://agent1.example.com', expires_at: '2026-06-16 10:02:14', paid_at: '2026-05-16 10:02:14' }), { type: 'agent.ready', id: evt(50, 'agent.ready', t + 3000) }).expect(200);
     await sendEvent(portal.handler, orderPayload(50, { status: 'completed', external_id: 'ref_ooo', paid_at: '2026-05-16 10:02:14' }), { type: 'order.paid', id: evt(50, 'order.paid', t) }).expect(200);
@@ -253,7 +253,7 @@ describe('webhook receiver: storing and applying', () => {
 
   it('when a late event changes nothing, then the order row is not rewritten; when it brings a missing fact, that fact is filled in', async () => {
     portal = await createTestPortal();
-    insertLocalOrder('ref_late', 51);
+    await insertLocalOrder('ref_late', 51);
     const t = 1747371234567;
     const ready = orderPayload(51, { status: 'deployed', external_id: 'ref_late', panel_url: 'https://agent2.example.com', expires_at: '2026-06-16 10:02:14', paid_at: '2026-05-16 10:02:14' });
     await sendEvent(portal.handler, ready, { type: 'agent.ready', id: evt(51, 'agent.ready', t + 3000) }).expect(200);
@@ -272,14 +272,14 @@ describe('webhook receiver: storing and applying', () => {
 
   it('when agent.failed arrives, then the order is failed and keeps the step and message', async () => {
     portal = await createTestPortal();
-    insertLocalOrder('ref_fail', 60, 'provisioning');
+    await insertLocalOrder('ref_fail', 60, 'provisioning');
     await sendEvent(portal.handler, orderPayload(60, { status: 'deploy_failed', external_id: 'ref_fail', error: { step: 'dns', message: 'zone.ee said 500' } }), { type: 'agent.failed', id: evt(60, 'agent.failed', 1747371234567) }).expect(200);
     expect((await orderByApiId(60))).toMatchObject({ status: 'failed', error_step: 'dns', error_message: 'zone.ee said 500' });
   });
 
   it('when a renewal fires agent.ready again for the original order, then its expiry moves forward', async () => {
     portal = await createTestPortal();
-    insertLocalOrder('ref_renew', 70);
+    await insertLocalOrder('ref_renew', 70);
     const t = 1747371234567;
     await sendEvent(portal.handler, orderPayload(70, { status: 'deployed', external_id: 'ref_renew', panel_url: 'https://a.example.com', expires_at: '2026-06-16 10:00:00' }), { type: 'agent.ready', id: evt(70, 'agent.ready', t) }).expect(200);
     await sendEvent(portal.handler, orderPayload(70, { status: 'expired', external_id: 'ref_renew', panel_url: 'https://a.example.com', expires_at: '2026-06-16 10:00:00' }), { type: 'agent.expired', id: evt(70, 'agent.expired', t + 10_000) }).expect(200);
@@ -301,7 +301,7 @@ describe('webhook receiver: storing and applying', () => {
 
   it('when the event type is unknown or the payload is not an order, then it is stored and answered 200 but no order changes', async () => {
     portal = await createTestPortal();
-    insertLocalOrder('ref_unk', 90);
+    await insertLocalOrder('ref_unk', 90);
     await sendEvent(portal.handler, orderPayload(90, { external_id: 'ref_unk', status: 'completed' }), { type: 'invoice.finalized' }).expect(200);
     await sendEvent(portal.handler, { hello: 'world' }, { type: 'order.paid' }).expect(200);
     expect((await count('webhook_events'))).toBe(2);
