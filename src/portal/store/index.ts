@@ -66,7 +66,7 @@ export async function openDatabase(config: PortalConfig, logger: Logger): Promis
     kv: new SqlKvStore(sql),
     rateHits: new SqliteRateHits(db),
   };
-  return { stores, sql, sqlite: db, close: once(async () => db.close()) };
+  return { stores, sql, sqlite: db, close: once(async () => void db.close()) };
 }
 
 async function openPostgres(config: PortalConfig, logger: Logger): Promise<OpenedDatabase> {

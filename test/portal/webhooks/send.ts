@@ -21,7 +21,7 @@ export interface SendOptions {
 }
 
 /** Signs `body` (an object, or the exact string to send) and posts it to the portal's handler. */
-export function sendEvent(handler: RequestListener, body: unknown, options: SendOptions = {}) {
+export function sendEvent(handler: RequestListener | string, body: unknown, options: SendOptions = {}) {
   const raw = typeof body === 'string' ? body : JSON.stringify(body);
   const type = options.type ?? 'order.paid';
   const id = options.id ?? `evt_test_${randomUUID()}`;
