@@ -3,6 +3,7 @@
  * API URL points nowhere). Prints one JSON line {url, pid} when listening.
  *
  *   node dist/bench/webhook-server.js --db /tmp/bench/portal.db [--port 8090]
+ *   node dist/bench/webhook-server.js --database-url postgres://… [--pool 10] [--port 8090]
  */
 import { parseArgs } from 'node:util';
 import { createLogger } from '../src/lib/logger.js';
@@ -14,6 +15,8 @@ import { listen } from '../src/lib/net.js';
 const { values } = parseArgs({
   options: {
     db: { type: 'string', default: '/tmp/bench/portal.db' },
+    'database-url': { type: 'string', default: '' },
+    pool: { type: 'string', default: '10' },
     port: { type: 'string', default: '8090' },
     secret: { type: 'string', default: 'whsec_bench_0123456789abcdef' },
   },
@@ -25,6 +28,8 @@ const config = loadPortalConfig({
   MINTOFFICE_WEBHOOK_SECRET: values.secret,
   ADMIN_PASSWORD: 'bench-password-123',
   DB_PATH: values.db,
+  DATABASE_URL: values['database-url'],
+  DATABASE_POOL_SIZE: values.pool,
   PORT: values.port,
   LOG_LEVEL: 'warn',
 });

@@ -1,13 +1,11 @@
 import type pg from 'pg';
 import type { EventType, Order, ReceivedOrderPayload } from '../../../contract/index.js';
 import { newOrderRef, REF_PATTERN, type NewOrder, type OrderRow, type OrderStore } from '../../orders/store.js';
-import { apiOrderChange, eventChange, rowForEvent, type EventOrderRow } from '../../orders/writer.js';
-import { createdParams, ORDERS, writeParams } from '../queries.js';
+import { apiOrderChange, eventChange, rowForEvent, type EventOrderInsert, type EventOrderRow } from '../../orders/writer.js';
+import { createdParams, ORDERS } from '../queries.js';
 import { PgSql, transaction } from './sql.js';
 
 // Another process may be changing the same order: a read that decides a write locks the row.
-const EVENT_ROW_BY_REF = `${ORDERS.eventRowByRef} FOR UPDATE`;
-const EVENT_ROW_BY_API_ID = `${ORDERS.eventRowByApiId} FOR UPDATE`;
 const BY_REF_FOR_UPDATE = `${ORDERS.byRef} FOR UPDATE`;
 
 /**
@@ -61,15 +59,84 @@ export class PgOrderStore implements OrderStore {
     });
   }
 
-  /** Applies a verified event to its order inside the webhook store's transaction `tx`. */
-  async applyEvent(tx: PgSql, eventId: string, type: EventType, order: ReceivedOrderPayload, now: number): Promise<boolean> {
-    const byRef = order.external_id ? await tx.get<EventOrderRow>(EVENT_ROW_BY_REF, { ref: order.external_id }) : undefined;
-    // rowForEvent asks for the API id's row only when the ref's row is not already it.
-    const owner = byRef?.api_order_id === order.id ? undefined : await tx.get<EventOrderRow>(EVENT_ROW_BY_API_ID, { id: order.id });
-    const row = rowForEvent(byRef, order.id, () => owner);
-    const change = eventChange(row, eventId, type, order);
-    const params = writeParams(change, now);
-    if (params) await tx.run(change.kind === 'insert' ? ORDERS.insertFromEvent : ORDERS.updateFromEvent, params);
-    return change.kind === 'insert' || (change.kind === 'update' && change.applied);
+  /**
+   * Applies verified events, in order, to their orders inside the webhook store's transaction
+   * `tx`: every row they touch is read (and locked) in one statement, the writer decides on the
+   * rows in memory, one event after the other, and the final rows are written in one statement
+   * each for inserts and updates — a constant number of round trips per batch. Returns, per
+   * event, whether it changed its order's status.
+   */
+  async applyEvents(tx: PgSql, events: readonly EventToApply[], now: number): Promise<boolean[]> {
+    if (events.length === 0) return [];
+    const refs = [...new Set(events.flatMap((e) => (e.order.external_id ? [e.order.external_id] : [])))];
+    const ids = [...new Set(events.map((e) => e.order.id))];
+    const rows = await tx.all<EventOrderRow>(EVENT_ROWS_FOR_UPDATE, { refs, ids });
+    const byRef = new Map<string, EventOrderRow>(rows.map((r) => [r.ref, r]));
+    const inserts = new Map<string, EventOrderRow & EventOrderInsert>();
+    const updated = new Set<string>();
+    const results = events.map(({ eventId, type, order }) => {
+      const refRow = order.external_id ? byRef.get(order.external_id) : undefined;
+      const row = rowForEvent(refRow, order.id, () => [...byRef.values()].find((r) => r.api_order_id === order.id));
+      const change = eventChange(row, eventId, type, order);
+      if (change.kind === 'insert') {
+        const inserted = { ...change.values, ref: newOrderRef() };
+        byRef.set(inserted.ref, inserted);
+        inserts.set(inserted.ref, inserted);
+        return true;
+      }
+      if (change.kind === 'none') return false;
+      Object.assign(row!, change.values);
+      updated.add(change.ref);
+      return change.applied;
+    });
+    if (inserts.size > 0) await tx.run(INSERT_MANY, { ...columnsOf([...inserts.values()], INSERT_COLUMNS), now });
+    const updates = [...updated].filter((ref) => !inserts.has(ref)).map((ref) => byRef.get(ref)!);
+    if (updates.length > 0) await tx.run(UPDATE_MANY, { ...columnsOf(updates, UPDATE_COLUMNS), now });
+    return results;
   }
+}
+
+export interface EventToApply {
+  eventId: string;
+  type: EventType;
+  order: ReceivedOrderPayload;
+}
+
+/** Column name → PostgreSQL type, for writing many rows as one unnest() of arrays. */
+type Columns = ReadonlyArray<readonly [string, string]>;
+
+const UPDATE_COLUMNS: Columns = [
+  ['ref', 'text'],
+  ['api_order_id', 'bigint'],
+  ['status', 'text'],
+  ['amount_cents', 'integer'],
+  ['currency', 'text'],
+  ['panel_url', 'text'],
+  ['expires_at', 'text'],
+  ['paid_at', 'text'],
+  ['error_step', 'text'],
+  ['error_message', 'text'],
+  ['last_event_ms', 'bigint'],
+];
+const INSERT_COLUMNS: Columns = [
+  ...UPDATE_COLUMNS,
+  ['tier', 'text'],
+  ['duration_months', 'integer'],
+  ['credit_usd', 'integer'],
+  ['language', 'text'],
+  ['checkout_url', 'text'],
+];
+
+const unnest = (columns: Columns) => `unnest(${columns.map(([name, type]) => `@${name}::${type}[]`).join(', ')}) AS v(${columns.map(([name]) => name).join(', ')})`;
+const names = (columns: Columns) => columns.map(([name]) => name).join(', ');
+
+const EVENT_ROWS_FOR_UPDATE = `SELECT ${names(UPDATE_COLUMNS)} FROM orders WHERE ref = ANY(@refs::text[]) OR api_order_id = ANY(@ids::bigint[]) FOR UPDATE`;
+const INSERT_MANY = `INSERT INTO orders (${names(INSERT_COLUMNS)}, created_at, updated_at) SELECT v.*, @now, @now FROM ${unnest(INSERT_COLUMNS)}`;
+const UPDATE_MANY = `UPDATE orders SET ${UPDATE_COLUMNS.slice(1)
+  .map(([name]) => `${name} = v.${name}`)
+  .join(', ')}, updated_at = @now FROM ${unnest(UPDATE_COLUMNS)} WHERE orders.ref = v.ref`;
+
+/** The rows as one array per column (unnest's parameters). */
+function columnsOf(rows: readonly object[], columns: Columns): Record<string, unknown[]> {
+  return Object.fromEntries(columns.map(([name]) => [name, rows.map((r) => (r as Record<string, unknown>)[name] ?? null)]));
 }

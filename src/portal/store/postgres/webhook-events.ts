@@ -2,7 +2,7 @@ import type pg from 'pg';
 import { REJECTED_KEEP, type BatchResult, type IncomingEvent, type IngestOutcome, type RejectedDelivery, type WebhookEventStore } from '../../webhooks/store.js';
 import { eventInsert, rejectedParams, WEBHOOK_EVENTS } from '../queries.js';
 import { asError } from '../sqlite/webhook-events.js';
-import type { PgOrderStore } from './orders.js';
+import type { EventToApply, PgOrderStore } from './orders.js';
 import { transaction, type PgSql } from './sql.js';
 
 /**
@@ -47,12 +47,38 @@ export class PgWebhookEventStore implements WebhookEventStore {
     const parsed = events.map((e) => eventInsert(e, now));
     const ids = [...new Set(parsed.flatMap((p) => (p.applies ? [p.applies.order.id] : [])))].sort((a, b) => a - b);
     if (ids.length > 0) await tx.get(LOCK_ORDERS, { ids });
-    const out: IngestOutcome[] = [];
+    // In event-id order, so two batches holding the same ids wait on each other instead of deadlocking.
+    const rows = parsed.map((p) => p.params).sort((a, b) => (a.eventId < b.eventId ? -1 : a.eventId > b.eventId ? 1 : 0));
+    const stored = new Set((await tx.all<{ event_id: string }>(INSERT_EVENTS, eventColumns(rows))).map((r) => r.event_id));
+    const outcomes: IngestOutcome[] = [];
+    const toApply: EventToApply[] = [];
+    const applyAt: number[] = [];
     for (const [i, { params, applies }] of parsed.entries()) {
-      if ((await tx.run(WEBHOOK_EVENTS.insert, params)) === 0) out.push({ stored: false, applied: false });
-      else if (!applies) out.push({ stored: true, applied: false });
-      else out.push({ stored: true, applied: await this.orders.applyEvent(tx, events[i]!.eventId, applies.type, applies.order, now) });
+      // An id twice in one batch: the first is the one stored.
+      const isNew = stored.delete(params.eventId);
+      outcomes.push(isNew ? { stored: true, applied: false } : { stored: false, applied: false });
+      if (isNew && applies) {
+        toApply.push({ eventId: params.eventId, type: applies.type, order: applies.order });
+        applyAt.push(i);
+      }
     }
-    return out;
+    const applied = await this.orders.applyEvents(tx, toApply, now);
+    applyAt.forEach((i, n) => (outcomes[i] = { stored: true, applied: applied[n]! }));
+    return outcomes;
   }
+}
+
+const INSERT_EVENTS = `INSERT INTO webhook_events (event_id, event_type, api_order_id, external_id, payload, received_at)
+  SELECT * FROM unnest(@eventId::text[], @eventType::text[], @apiOrderId::bigint[], @externalId::text[], @payload::text[], @now::bigint[])
+  ON CONFLICT (event_id) DO NOTHING RETURNING event_id`;
+
+function eventColumns(rows: ReadonlyArray<ReturnType<typeof eventInsert>['params']>) {
+  return {
+    eventId: rows.map((r) => r.eventId),
+    eventType: rows.map((r) => r.eventType),
+    apiOrderId: rows.map((r) => r.apiOrderId),
+    externalId: rows.map((r) => r.externalId),
+    payload: rows.map((r) => r.payload),
+    now: rows.map((r) => r.now),
+  };
 }
