@@ -87,7 +87,8 @@ async function openPostgres(config: PortalConfig, logger: Logger): Promise<Opene
   const orders = new PgOrderStore(pool);
   const stores: PortalStores = {
     orders,
-    webhookEvents: new PgWebhookEventStore(pool, orders),
+    // Half the pool for the receiver's transactions: pages and the workers keep the rest.
+    webhookEvents: new PgWebhookEventStore(pool, orders, Math.max(1, Math.floor(config.databasePoolSize / 2))),
     inquiries: pgInquiryStore(pool),
     admin: new SqlAdminReads(sql, POSTGRES_ADMIN),
     health: new SqlHealthProbe(sql),

@@ -61,16 +61,11 @@ export class PgOrderStore implements OrderStore {
 
   /**
    * Applies verified events, in order, to their orders inside the webhook store's transaction
-   * `tx`: every row they touch is read (and locked) in one statement, the writer decides on the
-   * rows in memory, one event after the other, and the final rows are written in one statement
-   * each for inserts and updates — a constant number of round trips per batch. Returns, per
-   * event, whether it changed its order's status.
+   * `tx`. `rows` are the rows they touch, already read and locked (TOUCHED_ORDERS): the writer
+   * decides on them in memory, one event after the other, and the final rows are written in one
+   * statement. Returns, per event, whether it changed its order's status.
    */
-  async applyEvents(tx: PgSql, events: readonly EventToApply[], now: number): Promise<boolean[]> {
-    if (events.length === 0) return [];
-    const refs = [...new Set(events.flatMap((e) => (e.order.external_id ? [e.order.external_id] : [])))];
-    const ids = [...new Set(events.map((e) => e.order.id))];
-    const rows = await tx.all<EventOrderRow>(EVENT_ROWS_FOR_UPDATE, { refs, ids });
+  async applyEvents(tx: PgSql, events: readonly EventToApply[], rows: EventOrderRow[], now: number): Promise<boolean[]> {
     const byRef = new Map<string, EventOrderRow>(rows.map((r) => [r.ref, r]));
     const inserts = new Map<string, EventOrderRow & EventOrderInsert>();
     const updated = new Set<string>();
@@ -89,9 +84,10 @@ export class PgOrderStore implements OrderStore {
       updated.add(change.ref);
       return change.applied;
     });
-    if (inserts.size > 0) await tx.run(INSERT_MANY, { ...columnsOf([...inserts.values()], INSERT_COLUMNS), now });
     const updates = [...updated].filter((ref) => !inserts.has(ref)).map((ref) => byRef.get(ref)!);
-    if (updates.length > 0) await tx.run(UPDATE_MANY, { ...columnsOf(updates, UPDATE_COLUMNS), now });
+    if (inserts.size > 0 || updates.length > 0) {
+      await tx.run(WRITE_MANY, { ...columnsOf('i_', [...inserts.values()], INSERT_COLUMNS), ...columnsOf('u_', updates, UPDATE_COLUMNS), now });
+    }
     return results;
   }
 }
@@ -127,16 +123,27 @@ const INSERT_COLUMNS: Columns = [
   ['checkout_url', 'text'],
 ];
 
-const unnest = (columns: Columns) => `unnest(${columns.map(([name, type]) => `@${name}::${type}[]`).join(', ')}) AS v(${columns.map(([name]) => name).join(', ')})`;
 const names = (columns: Columns) => columns.map(([name]) => name).join(', ');
+const unnest = (prefix: string, columns: Columns) =>
+  `unnest(${columns.map(([name, type]) => `@${prefix}${name}::${type}[]`).join(', ')}) AS v(${names(columns)})`;
 
-const EVENT_ROWS_FOR_UPDATE = `SELECT ${names(UPDATE_COLUMNS)} FROM orders WHERE ref = ANY(@refs::text[]) OR api_order_id = ANY(@ids::bigint[]) FOR UPDATE`;
-const INSERT_MANY = `INSERT INTO orders (${names(INSERT_COLUMNS)}, created_at, updated_at) SELECT v.*, @now, @now FROM ${unnest(INSERT_COLUMNS)}`;
-const UPDATE_MANY = `UPDATE orders SET ${UPDATE_COLUMNS.slice(1)
-  .map(([name]) => `${name} = v.${name}`)
-  .join(', ')}, updated_at = @now FROM ${unnest(UPDATE_COLUMNS)} WHERE orders.ref = v.ref`;
+/**
+ * The orders a batch of events touches (by ref or by API id), locked in one order (ref) so two
+ * processes writing the same orders queue instead of deadlocking. A CTE: the webhook store runs
+ * it in the statement that stores the events, `@refs` and `@ids` being the events' refs and ids.
+ */
+export const TOUCHED_ORDERS = `SELECT ${names(UPDATE_COLUMNS)} FROM orders
+  WHERE ref = ANY(@refs::text[]) OR api_order_id = ANY(@ids::bigint[]) ORDER BY ref FOR UPDATE`;
 
-/** The rows as one array per column (unnest's parameters). */
-function columnsOf(rows: readonly object[], columns: Columns): Record<string, unknown[]> {
-  return Object.fromEntries(columns.map(([name]) => [name, rows.map((r) => (r as Record<string, unknown>)[name] ?? null)]));
+// New rows and changed rows in one statement (either list may be empty).
+const WRITE_MANY = `WITH inserted AS (
+    INSERT INTO orders (${names(INSERT_COLUMNS)}, created_at, updated_at) SELECT v.*, @now, @now FROM ${unnest('i_', INSERT_COLUMNS)}
+  )
+  UPDATE orders SET ${UPDATE_COLUMNS.slice(1)
+    .map(([name]) => `${name} = v.${name}`)
+    .join(', ')}, updated_at = @now FROM ${unnest('u_', UPDATE_COLUMNS)} WHERE orders.ref = v.ref`;
+
+/** The rows as one array per column (unnest's parameters), named `<prefix><column>`. */
+function columnsOf(prefix: string, rows: readonly object[], columns: Columns): Record<string, unknown[]> {
+  return Object.fromEntries(columns.map(([name]) => [prefix + name, rows.map((r) => (r as Record<string, unknown>)[name] ?? null)]));
 }

@@ -2,15 +2,9 @@ import type pg from 'pg';
 import { REJECTED_KEEP, type BatchResult, type IncomingEvent, type IngestOutcome, type RejectedDelivery, type WebhookEventStore } from '../../webhooks/store.js';
 import { eventInsert, rejectedParams, WEBHOOK_EVENTS } from '../queries.js';
 import { asError } from '../sqlite/webhook-events.js';
-import type { EventToApply, PgOrderStore } from './orders.js';
+import type { EventOrderRow } from '../../orders/writer.js';
+import { TOUCHED_ORDERS, type EventToApply, type PgOrderStore } from './orders.js';
 import { transaction, type PgSql } from './sql.js';
-
-/**
- * Every order a batch touches, locked in one order (ascending API id) at the start of its
- * transaction: two processes ingesting events of the same orders queue instead of deadlocking,
- * and an order first seen in an event is inserted once.
- */
-const LOCK_ORDERS = 'SELECT count(pg_advisory_xact_lock(id)) AS n FROM unnest(@ids::bigint[]) WITH ORDINALITY AS u(id, i)';
 
 /**
  * WebhookEventStore on PostgreSQL: the same group commit as on SQLite — one transaction per
@@ -18,13 +12,46 @@ const LOCK_ORDERS = 'SELECT count(pg_advisory_xact_lock(id)) AS n FROM unnest(@i
  * id (the same delivery to two processes at once) waits on the unique index and then does nothing.
  */
 export class PgWebhookEventStore implements WebhookEventStore {
+  private waiting: Array<{ events: readonly IncomingEvent[]; done: (results: BatchResult[]) => void }> = [];
+  private running = 0;
+
   constructor(
     private readonly pool: pg.Pool,
     private readonly orders: PgOrderStore,
+    /** Transactions in flight at once; batches that arrive meanwhile wait and go in together. */
+    private readonly concurrency: number,
     private readonly now: () => number = Date.now,
   ) {}
 
-  async ingestBatch(events: readonly IncomingEvent[]): Promise<BatchResult[]> {
+  /**
+   * Each round trip to the server costs more than an event, so batches that arrive while
+   * `concurrency` transactions are in flight are merged into the next one: under load the
+   * batches grow, and the number of transactions per event falls.
+   */
+  ingestBatch(events: readonly IncomingEvent[]): Promise<BatchResult[]> {
+    return new Promise((done) => {
+      this.waiting.push({ events, done });
+      this.next();
+    });
+  }
+
+  private next(): void {
+    if (this.running >= this.concurrency || this.waiting.length === 0) return;
+    const group = this.waiting;
+    this.waiting = [];
+    this.running++;
+    void this.ingestGroup(group.flatMap((g) => g.events)).then((results) => {
+      this.running--;
+      let at = 0;
+      for (const g of group) {
+        g.done(results.slice(at, at + g.events.length));
+        at += g.events.length;
+      }
+      this.next();
+    });
+  }
+
+  private async ingestGroup(events: readonly IncomingEvent[]): Promise<BatchResult[]> {
     if (events.length > 1) {
       try {
         return await transaction(this.pool, (tx) => this.ingestAll(tx, events));
@@ -32,7 +59,10 @@ export class PgWebhookEventStore implements WebhookEventStore {
         // Fall through: each event on its own.
       }
     }
-    return Promise.all(events.map((e) => transaction(this.pool, (tx) => this.ingestAll(tx, [e])).then((r) => r[0]!, asError)));
+    // One after the other: events of one order in this group must not race each other.
+    const results: BatchResult[] = [];
+    for (const e of events) results.push(await transaction(this.pool, (tx) => this.ingestAll(tx, [e])).then((r) => r[0]!, asError));
+    return results;
   }
 
   reject(delivery: RejectedDelivery): Promise<void> {
@@ -42,14 +72,24 @@ export class PgWebhookEventStore implements WebhookEventStore {
     });
   }
 
+  /**
+   * Round trips are what a batch costs here: BEGIN, one statement that stores the events and
+   * reads (and locks) the orders they touch, one that writes those orders, COMMIT. Two processes
+   * that both insert an order first seen in an event collide on its API id: the later batch fails
+   * and its events are retried one by one, by which time the row is there.
+   */
   private async ingestAll(tx: PgSql, events: readonly IncomingEvent[]): Promise<IngestOutcome[]> {
     const now = this.now();
     const parsed = events.map((e) => eventInsert(e, now));
-    const ids = [...new Set(parsed.flatMap((p) => (p.applies ? [p.applies.order.id] : [])))].sort((a, b) => a - b);
-    if (ids.length > 0) await tx.get(LOCK_ORDERS, { ids });
     // In event-id order, so two batches holding the same ids wait on each other instead of deadlocking.
     const rows = parsed.map((p) => p.params).sort((a, b) => (a.eventId < b.eventId ? -1 : a.eventId > b.eventId ? 1 : 0));
-    const stored = new Set((await tx.all<{ event_id: string }>(INSERT_EVENTS, eventColumns(rows))).map((r) => r.event_id));
+    const orders = parsed.flatMap((p) => (p.applies ? [p.applies.order] : []));
+    const result = await tx.get<{ stored: string[] | null; rows: EventOrderRow[] | null }>(STORE_AND_READ, {
+      ...eventColumns(rows),
+      refs: [...new Set(orders.flatMap((o) => (o.external_id ? [o.external_id] : [])))],
+      ids: [...new Set(orders.map((o) => o.id))],
+    });
+    const stored = new Set(result?.stored ?? []);
     const outcomes: IngestOutcome[] = [];
     const toApply: EventToApply[] = [];
     const applyAt: number[] = [];
@@ -62,15 +102,19 @@ export class PgWebhookEventStore implements WebhookEventStore {
         applyAt.push(i);
       }
     }
-    const applied = await this.orders.applyEvents(tx, toApply, now);
+    if (toApply.length === 0) return outcomes;
+    const applied = await this.orders.applyEvents(tx, toApply, result?.rows ?? [], now);
     applyAt.forEach((i, n) => (outcomes[i] = { stored: true, applied: applied[n]! }));
     return outcomes;
   }
 }
 
-const INSERT_EVENTS = `INSERT INTO webhook_events (event_id, event_type, api_order_id, external_id, payload, received_at)
-  SELECT * FROM unnest(@eventId::text[], @eventType::text[], @apiOrderId::bigint[], @externalId::text[], @payload::text[], @now::bigint[])
-  ON CONFLICT (event_id) DO NOTHING RETURNING event_id`;
+const STORE_AND_READ = `WITH stored AS (
+    INSERT INTO webhook_events (event_id, event_type, api_order_id, external_id, payload, received_at)
+    SELECT * FROM unnest(@eventId::text[], @eventType::text[], @apiOrderId::bigint[], @externalId::text[], @payload::text[], @now::bigint[])
+    ON CONFLICT (event_id) DO NOTHING RETURNING event_id
+  ), touched AS (${TOUCHED_ORDERS})
+  SELECT (SELECT array_agg(event_id) FROM stored) AS stored, (SELECT json_agg(touched) FROM touched) AS rows`;
 
 function eventColumns(rows: ReadonlyArray<ReturnType<typeof eventInsert>['params']>) {
   return {
