@@ -23,6 +23,7 @@ AUTH="Authorization: Basic $(printf 'admin:bench-password-123' | base64)"
 for run in $(seq 1 "$RUNS"); do
   node ${NODE_FLAGS:-} dist/bench/webhook-server.js "${STORE[@]}" --port 8095 > "$OUT/admin-server.out" 2>&1 &
   SERVER=$!
+  trap 'kill "$SERVER" 2>/dev/null || true' EXIT
   for _ in $(seq 1 50); do grep -q '"pid"' "$OUT/admin-server.out" 2>/dev/null && break; sleep 0.1; done
   for page in "/admin" "/admin?after=0" "/admin?type=agent.ready" "/admin?q=70000"; do
     echo -n "run $run $page: "

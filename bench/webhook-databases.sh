@@ -7,7 +7,9 @@
 set -euo pipefail
 cd "$(dirname "$0")/.."
 RUNS=${1:-3}; DURATION=${2:-10s}; CONNS=${3:-32}
-OUT=/tmp/bench; mkdir -p "$OUT"
+OUT=${OUT:-/tmp/bench}; mkdir -p "$OUT"
+server=""
+trap '[ -z "$server" ] || kill "$server" 2>/dev/null || true' EXIT
 PG_URL=${PG_URL:-postgres://postgres@127.0.0.1:55432/postgres}
 node dist/bench/webhook-sign.js --count 5000 --out "$OUT/signed.tsv" > /dev/null
 
@@ -15,12 +17,13 @@ node dist/bench/webhook-sign.js --count 5000 --out "$OUT/signed.tsv" > /dev/null
 run_one() {
   local label=$1 port=$2; shift 2
   node dist/bench/webhook-server.js --port "$port" "$@" > "$OUT/$label.out" 2>&1 &
-  local server=$!
-  for _ in $(seq 1 100); do grep -q '"pid"' "$OUT/$label.out" 2>/dev/null && break; sleep 0.1; done
+  server=$!
+  for _ in $(seq 1 300); do grep -q '"pid"' "$OUT/$label.out" 2>/dev/null && break; sleep 0.1; done
+  grep -q '"pid"' "$OUT/$label.out" || { echo "$label: the server did not start:" >&2; cat "$OUT/$label.out" >&2; exit 1; }
   echo -n "$label: "
   SIGNED="$OUT/signed.tsv" wrk -t1 -c"$CONNS" -d"$DURATION" -s bench/webhook.lua --latency "http://127.0.0.1:$port/webhooks/mintoffice" | tail -1 | tr -d '\n'
   echo " load=$(cut -d' ' -f1 /proc/loadavg)"
-  kill "$server"; wait "$server" 2>/dev/null || true
+  kill "$server"; wait "$server" 2>/dev/null || true; server=""
 }
 sqlite() { rm -f "$OUT"/ingest.db*; run_one "run $1 sqlite" 8090 --db "$OUT/ingest.db"; }
 postgres() {
