@@ -13,6 +13,9 @@ afterAll(() => fleet.tearDown());
 beforeEach(() => fleet.newDatabase());
 afterEach(() => fleet.stopAll());
 
+// Real processes on a shared, loaded machine: start-ups and lease expiries take seconds.
+vi.setConfig({ testTimeout: 60_000 });
+
 const count = async (table: string) => (await fleet.sql.get<{ n: number }>(`SELECT count(*) AS n FROM ${table}`))!.n;
 
 describe('two portal processes on one PostgreSQL', () => {
