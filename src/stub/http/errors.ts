@@ -3,6 +3,7 @@ import type { Logger } from '../../lib/logger.js';
 import { ApiError } from '../domain/api-error.js';
 
 export function sendApiError(req: Request, res: Response, error: ApiError): void {
+  res.locals.errorCode = error.code;
   res.set(error.headers);
   res.status(error.status).json({
     error: { code: error.code, message: error.message, request_id: req.id },

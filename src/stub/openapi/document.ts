@@ -1,0 +1,3 @@
+export function stubOpenApiDocument(): object {
+  return { openapi: '3.1.0' };
+}

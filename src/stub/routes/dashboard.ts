@@ -1,0 +1,6 @@
+import { Router } from 'express';
+import type { StubContext } from '../context.js';
+
+export function dashboardRouter(_ctx: StubContext): Router {
+  return Router();
+}
