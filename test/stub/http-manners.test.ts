@@ -78,3 +78,13 @@ describe('language', () => {
     expect(res.body.error.message).toMatch(/^language: /);
   });
 });
+
+describe('the fake checkout with the wrong method', () => {
+  it('when PUT /checkout/<session>/pay, then 405 as a page with Allow: POST', async () => {
+    const order = await createOrder(stub);
+    const res = await request(stub.url).put(`${new URL(order.checkout_url!).pathname}/pay`);
+    expect(res.status).toBe(405);
+    expect(res.headers.allow).toBe('POST');
+    expect(res.headers['content-type']).toMatch(/text\/html/);
+  });
+});

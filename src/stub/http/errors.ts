@@ -50,6 +50,7 @@ export function errorHandler(logger: Logger, renderHtml: HtmlErrorRenderer): Err
     // The fake checkout is a browser flow: it answers pages, not JSON.
     if (req.path.startsWith('/checkout/')) {
       if (!known) logger.error({ err, request_id: req.id }, 'unhandled error on checkout page');
+      if (known) res.set(known.headers);
       renderHtml(req, res, known?.status ?? 500, known ? known.message : 'Something went wrong on our side.');
       return;
     }
