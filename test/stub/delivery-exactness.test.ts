@@ -30,22 +30,22 @@ describe('webhook delivery under pressure', () => {
 
     const stuck = await createOrder(stub, { webhook_url: hanging.url });
     await hanging.arrived(1);
+    // Collect garbage all through the hanging attempt.
+    const gcs = setInterval(forceGc, 50);
+    cleanup.push(async () => clearInterval(gcs));
     const sentAt = performance.now();
     await createOrder(stub, { webhook_url: healthy.url });
     await healthy.arrived(1);
     const healthyLatency = healthy.arrivals[0]! - sentAt;
     // The hanging receiver has not answered yet: the healthy one did not wait for it (it used to wait ~10 s).
-    expect(healthyLatency).toBeLessThan(5_000);
+    expect.soft(healthyLatency).toBeLessThan(5_000);
 
-    const gcs = setInterval(forceGc, 50);
-    try {
-      await stub.idle();
-    } finally {
-      clearInterval(gcs);
-    }
+    await stub.idle();
+    clearInterval(gcs);
     const [created] = (await control(stub, 'get', '/deliveries')).body.items.filter((item: { order_id: number }) => item.order_id === stuck.id);
+    // Not "delivered, 200": the receiver's answer at 11 s came after the cut.
+    expect(created).toMatchObject({ state: 'pending', attempts: 1, last_status: null });
     const row = await delivery(stub, created.event_id);
-    expect(row).toMatchObject({ state: 'pending', attempts: 1, last_status: null });
     expect(row.attempt_log).toHaveLength(1);
     expect(row.attempt_log[0]!.error).toBe('timed out after 10 s');
     expect(row.attempt_log[0]!.latency_ms).toBeGreaterThanOrEqual(9_900);
