@@ -43,7 +43,8 @@ export function openStubStore(path: string): StubStore {
     ...store,
     clearData: () =>
       store.transaction(() => {
-        // Children before parents: deliveries and revenue reference orders.
+        // Tables that reference each other are emptied together; their keys are checked at commit.
+        db.pragma('defer_foreign_keys = ON');
         store.deliveries.clear();
         store.revenue.clear();
         store.orders.clear();
