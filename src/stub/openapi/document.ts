@@ -79,7 +79,10 @@ const dashboardForm = (fields: z.ZodObject, summary: string): ZodOpenApiOperatio
   responses: { '303': redirect('Back to the dashboard.'), '403': { description: 'No session, or a bad CSRF token.', content: html }, '422': { description: 'The dashboard, with what was wrong.', content: html } },
 });
 
-function paths() {
+type Paths = Record<string, Record<string, ZodOpenApiOperationObject>>;
+
+/** The Brand Partner API, as the spec describes it. */
+function apiPaths(): Paths {
   return {
     '/api/v1/openapi.json': {
       get: { tags: ['meta'], summary: 'This document', ...noAuth, responses: { '200': { description: 'OpenAPI 3.1', content: { 'application/json': { schema: z.record(z.string(), z.unknown()) } } } } },
@@ -147,6 +150,12 @@ function paths() {
         responses: { '200': ok('Deleted', DnsDeleteResponse, examples.dnsDeleteExample), ...errors('403', '422', '502') },
       },
     },
+  };
+}
+
+/** The fake Stripe Checkout (browser pages). */
+function checkoutPaths(): Paths {
+  return {
     '/checkout/{sessionId}': {
       get: { tags: ['fake checkout'], summary: 'The fake Stripe Checkout page', ...noAuth, requestParams: { path: SessionPath }, responses: { '200': { description: 'Checkout page', content: html }, '404': { description: 'Unknown session', content: html }, '409': { description: 'Already paid or closed', content: html } } },
     },
@@ -170,6 +179,12 @@ function paths() {
     '/checkout/{sessionId}/cancel': {
       post: { tags: ['fake checkout'], summary: 'Cancel', ...noAuth, requestParams: { path: SessionPath }, responses: { '303': redirect('Cancelled: on to cancel_url.'), '404': { description: 'Unknown session', content: html }, '409': { description: 'Not awaiting payment', content: html } } },
     },
+  };
+}
+
+/** The stub's dashboard pages and JSON controls. */
+function stubPaths(): Paths {
+  return {
     '/_stub': {
       get: { tags: ['stub dashboard'], summary: 'Dashboard (or its sign-in form)', ...noAuth, responses: { '200': { description: 'HTML', content: html } } },
     },
@@ -220,7 +235,7 @@ function paths() {
         responses: { '202': ok('The new delivery, due now', DeliveryDetail), ...errors('404', '413', '422') },
       }),
     },
-  } satisfies Record<string, Record<string, ZodOpenApiOperationObject>>;
+  };
 }
 
 const WebhookHeaders = z.object({
@@ -293,7 +308,7 @@ export function stubOpenApiDocument(): ReturnType<typeof createDocument> {
       { name: 'stub dashboard', description: 'HTML pages (stub only).' },
       { name: 'meta' },
     ],
-    paths: paths(),
+    paths: { ...apiPaths(), ...checkoutPaths(), ...stubPaths() },
     webhooks: webhooks(),
     components: {
       securitySchemes: { bearer: { type: 'http', scheme: 'bearer', description: 'Authorization: Bearer <API key>' } },
