@@ -54,15 +54,30 @@ export class PgWebhookEventStore implements WebhookEventStore {
   private async ingestGroup(events: readonly IncomingEvent[]): Promise<BatchResult[]> {
     if (events.length > 1) {
       try {
-        return await transaction(this.pool, (tx) => this.ingestAll(tx, events));
+        return await this.ingestInTransaction(events);
       } catch {
         // Fall through: each event on its own.
       }
     }
     // One after the other: events of one order in this group must not race each other.
     const results: BatchResult[] = [];
-    for (const e of events) results.push(await transaction(this.pool, (tx) => this.ingestAll(tx, [e])).then((r) => r[0]!, asError));
+    for (const e of events) results.push(await this.ingestInTransaction([e]).then((r) => r[0]!, asError));
     return results;
+  }
+
+  /**
+   * One transaction, tried again when it lost a race with another process: both inserted an
+   * order first seen in an event (unique API id) or they deadlocked. The loser rolled back, and
+   * on the next try it finds the winner's row.
+   */
+  private async ingestInTransaction(events: readonly IncomingEvent[], tries = 3): Promise<IngestOutcome[]> {
+    try {
+      return await transaction(this.pool, (tx) => this.ingestAll(tx, events));
+    } catch (err) {
+      const code = (err as { code?: unknown }).code;
+      if (tries > 1 && (code === UNIQUE_VIOLATION || code === DEADLOCK)) return this.ingestInTransaction(events, tries - 1);
+      throw err;
+    }
   }
 
   reject(delivery: RejectedDelivery): Promise<void> {
@@ -75,8 +90,8 @@ export class PgWebhookEventStore implements WebhookEventStore {
   /**
    * Round trips are what a batch costs here: BEGIN, one statement that stores the events and
    * reads (and locks) the orders they touch, one that writes those orders, COMMIT. Two processes
-   * that both insert an order first seen in an event collide on its API id: the later batch fails
-   * and its events are retried one by one, by which time the row is there.
+   * that both insert an order first seen in an event collide on its API id: the later transaction
+   * fails and is tried again, by which time the row is there.
    */
   private async ingestAll(tx: PgSql, events: readonly IncomingEvent[]): Promise<IngestOutcome[]> {
     const now = this.now();
@@ -108,6 +123,9 @@ export class PgWebhookEventStore implements WebhookEventStore {
     return outcomes;
   }
 }
+
+const UNIQUE_VIOLATION = '23505';
+const DEADLOCK = '40P01';
 
 const STORE_AND_READ = `WITH stored AS (
     INSERT INTO webhook_events (event_id, event_type, api_order_id, external_id, payload, received_at)
