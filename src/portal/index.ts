@@ -1,5 +1,6 @@
 import { randomUUID } from 'node:crypto';
 import { createServer, type RequestListener, type Server } from 'node:http';
+import { hostname } from 'node:os';
 import type { Dispatcher } from 'undici';
 import { createLogger, type Logger } from '../lib/logger.js';
 import { closeServer, listen } from '../lib/net.js';
@@ -111,7 +112,8 @@ async function assemble(config: PortalConfig, options: PortalOptions, logger: Lo
       if (!config.webhookSecret && api.configured) {
         // No webhook secret: events cannot be verified, so follow open orders by polling the API.
         // One poller at a time across processes on the database: a lease, renewed every round.
-        const holder = randomUUID();
+        // Says which process holds the turn (host:pid), for whoever looks at the kv row.
+        const holder = `${hostname()}:${process.pid}:${randomUUID().slice(0, 8)}`;
         const lease = () => stores.kv.lease('order-poller', holder, Date.now(), 3 * config.orderPollMs);
         const poller = new OrderPoller(api, stores.orders, logger, config.orderPollMs, lease);
         poller.start();

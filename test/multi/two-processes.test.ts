@@ -16,6 +16,7 @@ afterEach(() => fleet.stopAll());
 // Real processes on a shared, loaded machine: start-ups and lease expiries take seconds.
 vi.setConfig({ testTimeout: 60_000 });
 
+const pollerHolder = async () => (await fleet.sql.get<{ value: string }>("SELECT value FROM kv WHERE key = 'order-poller'"))?.value;
 const count = async (table: string) => (await fleet.sql.get<{ n: number }>(`SELECT count(*) AS n FROM ${table}`))!.n;
 
 describe('two portal processes on one PostgreSQL', () => {
@@ -129,7 +130,7 @@ describe('two portal processes on one PostgreSQL', () => {
   it('when both poll the API (no webhook secret), then one polls at a time, the other takes over when it dies, and settings are shared', async () => {
     const stub = await startTestStub();
     try {
-      const env = { MINTOFFICE_API_URL: stub.url, MINTOFFICE_API_KEY: stub.apiKey(), MINTOFFICE_WEBHOOK_SECRET: '', ORDER_POLL_SECONDS: '1', CHECKOUT_ORIGINS: new URL(stub.url).origin };
+      const env = { MINTOFFICE_API_URL: stub.url, MINTOFFICE_API_KEY: stub.apiKey(), MINTOFFICE_WEBHOOK_SECRET: '', ORDER_POLL_SECONDS: '2', CHECKOUT_ORIGINS: new URL(stub.url).origin };
       const a = await fleet.start(env);
       await vi.waitFor(async () => expect(await fleet.sql.get("SELECT count(*) AS n FROM kv WHERE key = 'settings'")).toEqual({ n: 1 }), { timeout: 10_000, interval: 100 });
       // b cannot reach the API at all, yet shows the prices a fetched.
@@ -147,15 +148,17 @@ describe('two portal processes on one PostgreSQL', () => {
 
       const first = await bought(a.url);
       await vi.waitFor(async () => expect(await statusOf(first)).toBe('ready'), { timeout: 15_000, interval: 100 });
-      const holders = await fleet.sql.all("SELECT value FROM kv WHERE key = 'order-poller'");
-      expect(holders).toHaveLength(1);
+      // a holds the poller's turn (b, whose every API call fails, stands by).
+      expect(await pollerHolder()).toMatch(new RegExp(`:${a.process.child.pid}:`));
+      expect(b.process.stdout()).not.toContain('order poll failed');
 
-      // a dies; a's lease runs out and c (on the API) takes over the polling.
+      // a dies; once its turn runs out, c takes over the polling.
+      await b.stop();
       await a.kill();
       const c = await fleet.start(env);
       const second = await bought(c.url);
-      await vi.waitFor(async () => expect(await statusOf(second)).toBe('ready'), { timeout: 20_000, interval: 100 });
-      expect(b.process.child.exitCode).toBe(null);
+      await vi.waitFor(async () => expect(await statusOf(second)).toBe('ready'), { timeout: 30_000, interval: 100 });
+      expect(await pollerHolder()).toMatch(new RegExp(`:${c.process.child.pid}:`));
     } finally {
       await stub.close();
     }
