@@ -35,7 +35,15 @@ export interface PortalOptions {
   dispatcher?: Dispatcher;
   /** MintOffice client backoff (tests shorten it). */
   backoffMs?: number;
+  /** Slow-client cut-offs (tests shorten them); defaults HEADERS_TIMEOUT_MS / REQUEST_TIMEOUT_MS. */
+  headersTimeoutMs?: number;
+  requestTimeoutMs?: number;
 }
+
+// Node's defaults let a drip-fed request hold a connection for 5 minutes. Every request here is
+// small, and mintbot gives up on a webhook after 10 s, so a slow client is cut off much sooner.
+export const HEADERS_TIMEOUT_MS = 15_000;
+export const REQUEST_TIMEOUT_MS = 30_000;
 
 /** Builds the portal (database, client, caches, app) without listening. */
 export function createPortal(config: PortalConfig, options: PortalOptions = {}): Portal {
@@ -112,12 +120,19 @@ export interface RunningPortal extends Portal {
 export async function startPortal(config: PortalConfig, options: PortalOptions = {}): Promise<RunningPortal> {
   const portal = createPortal(config, options);
   portal.startWorkers();
-  const httpServer = createServer(portal.handler);
-  httpServer.keepAliveTimeout = 5_000;
-  // Node's defaults let a drip-fed request hold a connection for 5 minutes. Every request here is
-  // small, and mintbot gives up on a webhook after 10 s, so a slow client is cut off much sooner.
-  httpServer.headersTimeout = 15_000;
-  httpServer.requestTimeout = 30_000;
+  const headersTimeout = options.headersTimeoutMs ?? HEADERS_TIMEOUT_MS;
+  const requestTimeout = options.requestTimeoutMs ?? REQUEST_TIMEOUT_MS;
+  const httpServer = createServer(
+    {
+      headersTimeout,
+      requestTimeout,
+      // Node only looks for expired requests this often (30 s by default), so without this a
+      // 15 s timeout fires anywhere between 15 and 45 s. Once a second costs one timer.
+      connectionsCheckingInterval: Math.min(1_000, headersTimeout),
+      keepAliveTimeout: 5_000,
+    },
+    portal.handler,
+  );
   const address = await listen(httpServer, config.port, config.host);
   const host = address.family === 'IPv6' ? `[${address.address}]` : address.address;
   return {

@@ -1,6 +1,7 @@
 import { isUtf8 } from 'node:buffer';
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import { verify, WEBHOOK_HEADERS } from '../../contract/index.js';
+import { jsonNestedDeeperThan, TOO_DEEP_MESSAGE } from '../../lib/json-depth.js';
 import { requestIdFor } from '../../lib/request-id.js';
 import type { PortalDeps } from '../deps.js';
 import { WebhookStore, type IncomingEvent } from './store.js';
@@ -25,6 +26,7 @@ type Reason =
   | 'body_not_utf8'
   | 'body_not_json'
   | 'body_not_object'
+  | 'body_too_deep'
   | 'body_too_large';
 
 /** What goes on the wire for each refusal. 401s never say why (the log does). */
@@ -41,6 +43,7 @@ const ANSWERS: Record<Reason, { status: number; body: string }> = {
   body_not_utf8: answer(400, 'the body must be UTF-8'),
   body_not_json: answer(400, 'the body must be JSON'),
   body_not_object: answer(400, 'the body must be a JSON object'),
+  body_too_deep: answer(400, `the body ${TOO_DEEP_MESSAGE}`),
   body_too_large: answer(413, `the body must be at most ${MAX_WEBHOOK_BYTES} bytes`),
 };
 // Answers are ASCII strings: node writes the head and a string body in one write (a Buffer body
@@ -139,6 +142,8 @@ export function createWebhookHandler(deps: Pick<PortalDeps, 'config' | 'db' | 'l
     if (!EVENT_TYPE.test(eventType)) return refuse(req, res, requestId, 'event_type_invalid', raw);
 
     if (!isUtf8(raw)) return refuse(req, res, requestId, 'body_not_utf8', raw);
+    // Stored payloads are pretty-printed by the admin pages (recursively): refuse absurd nesting.
+    if (jsonNestedDeeperThan(raw)) return refuse(req, res, requestId, 'body_too_deep', raw);
     const text = raw.toString('utf8');
     let parsed: unknown;
     try {
