@@ -28,3 +28,12 @@ export function openDatabase(path: string, migrations: readonly string[], option
   }
   return db;
 }
+
+/**
+ * Whether a SQLite error means "another connection holds the lock, try again later" (busy_timeout
+ * ran out) rather than a real failure.
+ */
+export function isBusy(error: unknown): boolean {
+  if (!(error instanceof Database.SqliteError)) return false;
+  return error.code === 'SQLITE_BUSY' || error.code.startsWith('SQLITE_BUSY_') || error.code === 'SQLITE_LOCKED';
+}

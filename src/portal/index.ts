@@ -87,7 +87,7 @@ export function createPortal(config: PortalConfig, options: PortalOptions = {}):
         stops.push(() => settings.stop());
       }
       // WAL checkpoints on a worker thread, so a webhook flood never stalls the event loop on one.
-      const checkpointer = new WalCheckpointer(db, logger);
+      const checkpointer = new WalCheckpointer(db, logger, { walLimitBytes: config.walLimitBytes });
       checkpointer.start();
       stops.push(() => checkpointer.stop());
       if (!config.webhookSecret && api.configured) {

@@ -9,7 +9,7 @@ export type { Db };
  * Kept short: the webhook receiver waits longer by retrying from timers (see handler.ts), and
  * other writes answer 503 so a lock held by another process never freezes every route.
  */
-export const PORTAL_BUSY_TIMEOUT_MS = 50;
+export const PORTAL_BUSY_TIMEOUT_MS = 20;
 
 /** Opens the portal's database; a file that cannot be opened is a DB_PATH problem, said so. */
 export function openPortalDb(path: string): Db {

@@ -3,6 +3,8 @@ import type { IncomingMessage, ServerResponse } from 'node:http';
 import { verify, WEBHOOK_HEADERS } from '../../contract/index.js';
 import { jsonNestedDeeperThan, TOO_DEEP_MESSAGE } from '../../lib/json-depth.js';
 import { requestIdFor } from '../../lib/request-id.js';
+import { isBusy } from '../../lib/sqlite.js';
+import { walOverLimit } from './checkpointer.js';
 import type { PortalDeps } from '../deps.js';
 import { WebhookStore, type IncomingEvent } from './store.js';
 
@@ -51,6 +53,17 @@ const ANSWERS: Record<Reason, { status: number; body: string }> = {
 const STORED = '{"received":true}';
 const REPLAYED = '{"received":true,"duplicate":true}';
 const FAILED = '{"error":"could not store the event; please retry"}';
+const BUSY = '{"error":"the database is busy; please retry"}';
+
+/**
+ * How long an event waits for the database (locked by another process, or its WAL at the size
+ * limit) before it is answered 503, so the sender retries it later. mintbot gives up after 10 s.
+ */
+export const WEBHOOK_WRITE_WAIT_MS = 3_000;
+/** Seconds the 503 asks the sender to wait. */
+const BUSY_RETRY_AFTER = '5';
+/** Pauses between tries while the database is busy: each try may block the loop busy_timeout ms. */
+const BUSY_RETRY_DELAYS_MS = [10, 25, 50, 100, 200];
 const EMPTY = Buffer.alloc(0);
 
 function answer(status: number, message: string): { status: number; body: string } {
@@ -68,26 +81,39 @@ export type WebhookHandler = (req: IncomingMessage, res: ServerResponse) => void
 export function createWebhookHandler(deps: Pick<PortalDeps, 'config' | 'db' | 'logger'>): WebhookHandler {
   const { config, logger } = deps;
   const store = new WebhookStore(deps.db);
+  const walFull = walOverLimit(deps.db, config.walLimitBytes);
 
   interface Pending extends IncomingEvent {
     res: ServerResponse;
     requestId: string;
+    /** performance.now() when it was queued: it waits at most WEBHOOK_WRITE_WAIT_MS from here. */
+    since: number;
   }
   let queue: Pending[] = [];
+  let retryTimer: NodeJS.Timeout | undefined;
+  let busyTries = 0;
 
   /** Commits every event verified in this event-loop turn together, then answers each one. */
   function flush(): void {
+    retryTimer = undefined;
+    if (walFull()) return waitForDatabase('the WAL is at its size limit');
     const batch = queue;
     queue = [];
     let results;
     try {
       results = store.ingestBatch(batch);
     } catch (err) {
+      if (isBusy(err)) {
+        queue = batch.concat(queue);
+        return waitForDatabase('the database is locked by another connection');
+      }
       // Not acknowledged, so the sender retries; the retry is stored once.
       logger.error({ err, events: batch.length }, 'webhook: could not store a batch of events');
       for (const p of batch) send(p.res, 500, FAILED, p.requestId);
       return;
     }
+    if (busyTries > 0) logger.info({ tries: busyTries }, 'webhook: the database is writable again');
+    busyTries = 0;
     const debug = logger.isLevelEnabled('debug');
     for (let i = 0; i < batch.length; i++) {
       const p = batch[i]!;
@@ -102,7 +128,25 @@ export function createWebhookHandler(deps: Pick<PortalDeps, 'config' | 'db' | 'l
     }
   }
 
-  function send(res: ServerResponse, status: number, body: string, requestId: string, close = false): void {
+  /**
+   * The database cannot take the queued events now. Waiting happens on a timer, never in SQLite's
+   * busy handler, so pages keep being served; events that have waited their fill get 503.
+   */
+  function waitForDatabase(reason: string): void {
+    const now = performance.now();
+    const waiting: Pending[] = [];
+    for (const p of queue) {
+      if (now - p.since < WEBHOOK_WRITE_WAIT_MS) waiting.push(p);
+      else send(p.res, 503, BUSY, p.requestId, false, BUSY_RETRY_AFTER);
+    }
+    if (waiting.length < queue.length) logger.warn({ events: queue.length - waiting.length, reason }, 'webhook: answered 503 after waiting for the database');
+    else if (busyTries === 0) logger.warn({ reason }, 'webhook: waiting for the database');
+    queue = waiting;
+    busyTries++;
+    if (queue.length > 0) retryTimer = setTimeout(flush, BUSY_RETRY_DELAYS_MS[Math.min(busyTries, BUSY_RETRY_DELAYS_MS.length) - 1]);
+  }
+
+  function send(res: ServerResponse, status: number, body: string, requestId: string, close = false, retryAfter?: string): void {
     const headers: Record<string, string | number> = {
       'Content-Type': 'application/json',
       'Content-Length': body.length,
@@ -111,6 +155,7 @@ export function createWebhookHandler(deps: Pick<PortalDeps, 'config' | 'db' | 'l
       'X-Request-Id': requestId,
     };
     if (close) headers['Connection'] = 'close';
+    if (retryAfter) headers['Retry-After'] = retryAfter;
     res.writeHead(status, headers);
     res.end(body);
   }
@@ -155,8 +200,9 @@ export function createWebhookHandler(deps: Pick<PortalDeps, 'config' | 'db' | 'l
       return refuse(req, res, requestId, 'body_not_object', raw);
     }
 
-    if (queue.length === 0) setImmediate(flush);
-    queue.push({ eventId, eventType, text, body: parsed as Record<string, unknown>, res, requestId });
+    // While waiting for the database, the retry timer flushes newcomers too.
+    if (queue.length === 0 && retryTimer === undefined) setImmediate(flush);
+    queue.push({ eventId, eventType, text, body: parsed as Record<string, unknown>, res, requestId, since: performance.now() });
   }
 
   return (req, res) => {

@@ -1,6 +1,7 @@
 import { EVENT_TYPES, ReceivedOrderPayload, type EventType } from '../../contract/index.js';
 import { eventTimeFromId, shouldApply, STATUS_FROM_EVENT } from '../orders/status.js';
 import { newOrderRef, type OrderRow as StoredOrderRow } from '../orders/store.js';
+import { isBusy } from '../../lib/sqlite.js';
 import type { Db } from '../store/db.js';
 
 /** How many rejected deliveries are kept; older ones are dropped as new ones arrive. */
@@ -116,12 +117,16 @@ export class WebhookStore {
    * Stores and applies several events in one commit (the receiver batches the events that arrive
    * in the same event-loop turn): the cost of a commit is shared, and each event is still all or
    * nothing. Nothing is acknowledged before this returns, so an answered event is on disk.
+   * Throws the SQLite error when the database is locked by another connection (see isBusy); the
+   * events already stored by then are replays on the next try.
    */
   ingestBatch(events: readonly IncomingEvent[]): BatchResult[] {
     if (events.length === 1) return [this.ingestOrError(events[0]!)];
     try {
       return this.batchTx.immediate(events);
-    } catch {
+    } catch (err) {
+      // A lock held elsewhere is not the batch's fault: the caller waits and tries again.
+      if (isBusy(err)) throw err;
       return events.map((e) => this.ingestOrError(e));
     }
   }
@@ -130,6 +135,7 @@ export class WebhookStore {
     try {
       return this.ingestTx.immediate(e);
     } catch (err) {
+      if (isBusy(err)) throw err;
       return err instanceof Error ? err : new Error(String(err));
     }
   }
