@@ -1,5 +1,5 @@
 import type { Statement } from 'better-sqlite3';
-import type { OrderRow as StoredOrderRow } from '../orders/store.js';
+import { CHECKOUT_WINDOW_MS, UNPAID_OPEN_STATUSES, type OrderRow as StoredOrderRow } from '../orders/store.js';
 import type { InquiryRow as StoredInquiryRow } from '../partners/store.js';
 import type { Db } from '../store/db.js';
 
@@ -113,6 +113,7 @@ export class AdminQueries {
   private readonly timeline: Statement<[{ ref: string; api: number | null }], EventRow>;
   private readonly refsForApiIds: Statement<[string], { ref: string; api_order_id: number }>;
   private readonly refsForRefs: Statement<[string], { ref: string }>;
+  private readonly unpaidOpenStmt: Statement<[number], { n: number }>;
 
   constructor(db: Db) {
     const k = (where: string) => new Keyset<EventRow, Record<string, unknown>>(db, EVENT_COLUMNS, 'webhook_events', where, 'id');
@@ -124,6 +125,7 @@ export class AdminQueries {
     };
     this.rejectedPage = new Keyset(db, 'id, reason, event_id, event_type, body_excerpt, received_at', 'rejected_deliveries', '', 'id');
     this.ordersPage = new Keyset(db, '*', 'orders', '', 'rowid');
+    this.unpaidOpenStmt = db.prepare(`SELECT count(*) AS n FROM orders WHERE created_at > ? AND status IN ${UNPAID_OPEN_STATUSES}`);
     const inquiryColumns = 'id, name, email, company, website, type, message, fast_track, created_at';
     this.inquiriesAll = new Keyset(db, inquiryColumns, 'inquiries', '', 'id');
     this.inquiriesFast = new Keyset(db, inquiryColumns, 'inquiries', 'fast_track = 1', 'id');
@@ -176,6 +178,11 @@ export class AdminQueries {
 
   rejected(cursor: Cursor, size: number): KeysetPage<RejectedRow> {
     return this.rejectedPage.page({}, cursor, size);
+  }
+
+  /** Orders placed in the last 24 hours that still hold a deploy slot without being paid. */
+  unpaidOpen(now: number = Date.now()): number {
+    return this.unpaidOpenStmt.get(now - CHECKOUT_WINDOW_MS)!.n;
   }
 
   orders(cursor: Cursor, size: number): KeysetPage<OrderRow> {

@@ -25,6 +25,8 @@ export interface OrderRow {
   last_event_ms: number | null;
   created_at: number;
   updated_at: number;
+  /** The address that placed it (schema v2; null for older rows and orders made elsewhere). */
+  client_key: string | null;
 }
 
 export interface NewOrder {
@@ -34,7 +36,14 @@ export interface NewOrder {
   durationMonths: number;
   creditUsd: number;
   language: string | null;
+  /** Who placed it (their address), for the cap on a client's unpaid orders. */
+  clientKey?: string | null;
 }
+
+/** Statuses that hold one of the partner's deploy slots without being paid. */
+export const UNPAID_OPEN_STATUSES = "('creating', 'awaiting_payment')";
+/** mintbot cancels an unpaid checkout after 24 hours, which frees its slot. */
+export const CHECKOUT_WINDOW_MS = 24 * 60 * 60 * 1000;
 
 /** 144 random bits, URL-safe: the customer's order reference (it is their key to the status page). */
 export function newOrderRef(): string {
@@ -58,13 +67,14 @@ export class OrderStore {
   private readonly failedStmt;
   private readonly pollableStmt;
   private readonly applyStmt;
+  private readonly openByClientStmt;
 
   constructor(private readonly db: Db) {
     this.byRefStmt = db.prepare<[string], OrderRow>('SELECT * FROM orders WHERE ref = ?');
     this.byKeyStmt = db.prepare<[string], OrderRow>('SELECT * FROM orders WHERE idempotency_key = ?');
     this.insertStmt = db.prepare(
-      `INSERT INTO orders (ref, idempotency_key, renews_ref, tier, duration_months, credit_usd, language, status, created_at, updated_at)
-       VALUES (@ref, @idempotencyKey, @renewsRef, @tier, @durationMonths, @creditUsd, @language, 'creating', @now, @now)
+      `INSERT INTO orders (ref, idempotency_key, renews_ref, tier, duration_months, credit_usd, language, client_key, status, created_at, updated_at)
+       VALUES (@ref, @idempotencyKey, @renewsRef, @tier, @durationMonths, @creditUsd, @language, @clientKey, 'creating', @now, @now)
        ON CONFLICT (idempotency_key) DO NOTHING`,
     );
     this.retryStmt = db.prepare("UPDATE orders SET status = 'creating', error_message = NULL, updated_at = ? WHERE ref = ? AND status = 'create_failed'");
@@ -82,6 +92,9 @@ export class OrderStore {
        WHERE api_order_id IS NOT NULL AND status IN ('awaiting_payment', 'paid', 'provisioning')
          AND NOT (renews_ref IS NOT NULL AND status = 'paid')  -- a paid renewal stays "completed" at the API
        ORDER BY updated_at LIMIT ?`,
+    );
+    this.openByClientStmt = db.prepare<[string, number], { n: number }>(
+      `SELECT count(*) AS n FROM orders WHERE client_key = ? AND created_at > ? AND status IN ${UNPAID_OPEN_STATUSES}`,
     );
     this.applyStmt = db.prepare(
       `UPDATE orders SET status = @status, panel_url = COALESCE(@panelUrl, panel_url), expires_at = COALESCE(@expiresAt, expires_at),
@@ -104,7 +117,7 @@ export class OrderStore {
    */
   insertCreating(order: NewOrder): OrderRow | undefined {
     const ref = newOrderRef();
-    const info = this.insertStmt.run({ ...order, ref, now: Date.now() });
+    const info = this.insertStmt.run({ ...order, clientKey: order.clientKey ?? null, ref, now: Date.now() });
     return info.changes === 1 ? this.byRefStmt.get(ref) : undefined;
   }
 
@@ -119,6 +132,11 @@ export class OrderStore {
 
   markCreateFailed(ref: string, message: string): void {
     this.failedStmt.run(message, Date.now(), ref);
+  }
+
+  /** How many orders this client placed in the checkout window that are still unpaid. */
+  openUnpaidBy(clientKey: string): number {
+    return this.openByClientStmt.get(clientKey, Date.now() - CHECKOUT_WINDOW_MS)!.n;
   }
 
   /** Orders mintbot knows about that have not reached a final status (the polling worker's queue). */
