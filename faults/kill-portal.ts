@@ -1,0 +1,51 @@
+import { join } from 'node:path';
+import { createAndPay, freePort, peek, runScenario, sleep, startPortal, startStub, until } from './support.js';
+
+/**
+ * kill -9 of the portal, four times, while the stub delivers ~1,200 webhooks to it. After the last
+ * restart every event the stub delivered is stored exactly once, and none is missing.
+ */
+const ORDERS = Number(process.env.FAULTS_ORDERS ?? 300);
+const KILLS = 4;
+
+runScenario('kill-portal', 150, async (scratch) => {
+  const portalDb = join(scratch.dir, 'portal.db');
+  const stubDb = join(scratch.dir, 'stub.db');
+  const port = await freePort();
+  const portalUrl = `http://127.0.0.1:${port}`;
+  const stub = await startStub(scratch, { dbPath: stubDb, webhookUrl: `${portalUrl}/webhooks/mintoffice` });
+  let portal = await startPortal(scratch, { port, dbPath: portalDb, apiUrl: stub.url });
+
+  // Orders are created and paid while the portal is being killed and restarted.
+  const making = (async () => {
+    for (let i = 0; i < ORDERS; i += 10) await Promise.all(Array.from({ length: 10 }, (_, j) => createAndPay(stub.url, i + j)));
+  })();
+  const atKill: string[] = [];
+  for (let k = 0; k < KILLS; k++) {
+    await sleep(1_500);
+    const queued = peek<{ n: number }>(stubDb, 'SELECT count(*) AS n FROM deliveries')[0]!.n;
+    const delivered = peek<{ n: number }>(stubDb, "SELECT count(*) AS n FROM deliveries WHERE state = 'delivered'")[0]!.n;
+    atKill.push(`${delivered}/${queued}`);
+    await portal.kill9();
+    await sleep(300);
+    portal = await startPortal(scratch, { port, dbPath: portalDb, apiUrl: stub.url });
+  }
+  await making;
+
+  const expected = ORDERS * 4;
+  const pending = () => peek<{ n: number }>(stubDb, "SELECT count(*) AS n FROM deliveries WHERE state != 'delivered'")[0]!.n;
+  const settled = await until(() => pending() === 0, 60_000);
+  const sent = peek<{ event_id: string }>(stubDb, 'SELECT DISTINCT event_id FROM deliveries');
+  const stored = peek<{ event_id: string; n: number }>(portalDb, 'SELECT event_id, count(*) AS n FROM webhook_events GROUP BY event_id');
+  await portal.stop();
+  await stub.stop();
+  const storedIds = new Set(stored.map((r) => r.event_id));
+  const missing = sent.filter((r) => !storedIds.has(r.event_id)).length;
+  const twice = stored.filter((r) => r.n > 1).length;
+  const midway = atKill.some((a) => { const [d, q] = a.split('/').map(Number); return d! < q! || q! < expected; });
+  const ok = midway && settled && sent.length === expected && missing === 0 && twice === 0 && stored.length === sent.length;
+  return {
+    ok,
+    detail: `${sent.length} events sent (expected ${expected}), kill -9 at ${atKill.join(', ')} delivered, ${stored.length} stored, ${missing} missing, ${twice} stored twice${settled ? '' : `, ${pending()} still undelivered after 60 s`}`,
+  };
+});
