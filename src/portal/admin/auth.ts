@@ -2,7 +2,6 @@ import type { Request, RequestHandler, Response } from 'express';
 import basicAuth from 'express-basic-auth';
 import { clientIp } from '../../lib/client-ip.js';
 import type { PortalDeps } from '../deps.js';
-import { RateStore } from '../limits/store.js';
 import { DEVICE_COOKIE, DeviceCookies } from './device.js';
 import { renderAdminMessage } from './render.js';
 import { SignInLimits, type SignInAttempt } from './signin-limits.js';
@@ -16,10 +15,10 @@ const DEVICE_MAX_AGE_SECONDS = 365 * 24 * 60 * 60;
  * and a constant-time check of both fields. The browser's first, credential-less request is not
  * a failure.
  */
-export function adminAuth(deps: Pick<PortalDeps, 'config' | 'views' | 'logger' | 'db'>): RequestHandler[] {
+export function adminAuth(deps: Pick<PortalDeps, 'config' | 'views' | 'logger' | 'db' | 'stores'>): RequestHandler[] {
   const { config, logger } = deps;
   const password = config.adminPassword;
-  const limits = new SignInLimits(new RateStore(deps.db));
+  const limits = new SignInLimits(deps.stores.rates);
   const devices = new DeviceCookies(deps.db);
   const secure = config.publicBaseUrl.startsWith('https:');
   const attempts = new WeakMap<Request, SignInAttempt>();
@@ -32,12 +31,12 @@ export function adminAuth(deps: Pick<PortalDeps, 'config' | 'views' | 'logger' |
     });
   };
 
-  const throttle: RequestHandler = (req, res, next) => {
+  const throttle: RequestHandler = async (req, res, next) => {
     const username = basicUsername(req.headers.authorization);
     if (username === undefined) return next();
     const attempt: SignInAttempt = { ip: clientIp(req) ?? 'unknown', username, device: devices.idFrom(req.headers.cookie, username) };
     attempts.set(req, attempt);
-    const wait = limits.wait(attempt);
+    const wait = await limits.wait(attempt);
     if (!wait) return next();
     logger.warn({ reqId: req.id, ip: attempt.ip, scope: wait.scope }, 'admin: sign-in throttled');
     res.setHeader('Retry-After', String(wait.seconds));
@@ -80,12 +79,8 @@ export function adminAuth(deps: Pick<PortalDeps, 'config' | 'views' | 'logger' |
   };
 
   /** Counting is best effort: a database locked by another process must not turn into a 500. */
-  function remember(write: () => void, req: Request): void {
-    try {
-      write();
-    } catch (err) {
-      logger.warn({ reqId: req.id, err }, 'admin: could not record a sign-in attempt');
-    }
+  function remember(write: () => Promise<void>, req: Request): void {
+    write().catch((err: unknown) => logger.warn({ reqId: req.id, err }, 'admin: could not record a sign-in attempt'));
   }
 
   return [notConfigured, throttle, check, signedIn];

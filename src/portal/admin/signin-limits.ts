@@ -39,10 +39,10 @@ export class SignInLimits {
   ) {}
 
   /** How long this attempt must wait before its password is even checked (undefined: go ahead). */
-  wait(attempt: SignInAttempt): SignInWait | undefined {
+  async wait(attempt: SignInAttempt): Promise<SignInWait | undefined> {
     let longest: SignInWait | undefined;
     for (const [scope, bucket] of buckets(attempt)) {
-      const seen = this.rates.history(bucket, SIGNIN_WINDOW_MS);
+      const seen = await this.rates.history(bucket, SIGNIN_WINDOW_MS);
       const free = FREE_FAILURES[scope];
       if (seen.count < free || seen.newest === null) continue;
       const backoff = Math.min(2 ** (seen.count - free + 1), MAX_WAIT_SECONDS);
@@ -52,14 +52,14 @@ export class SignInLimits {
     return longest;
   }
 
-  failed(attempt: SignInAttempt): void {
-    for (const [, bucket] of buckets(attempt)) this.rates.record(bucket, SIGNIN_WINDOW_MS);
+  async failed(attempt: SignInAttempt): Promise<void> {
+    for (const [, bucket] of buckets(attempt)) await this.rates.record(bucket, SIGNIN_WINDOW_MS);
   }
 
   /** The right password: this browser's (or this address's) own failures are forgotten. */
-  succeeded(attempt: SignInAttempt): void {
+  async succeeded(attempt: SignInAttempt): Promise<void> {
     const own = buckets(attempt)[0]![1];
-    if (this.rates.history(own, SIGNIN_WINDOW_MS).count > 0) this.rates.clear(own);
+    if ((await this.rates.history(own, SIGNIN_WINDOW_MS)).count > 0) await this.rates.clear(own);
   }
 }
 

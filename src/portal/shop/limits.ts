@@ -22,9 +22,9 @@ export class BuyLimits {
   ) {}
 
   /** Counts one new order for `client`, or says why it may not have one now. */
-  admit(client: string): Refusal | undefined {
+  async admit(client: string): Promise<Refusal | undefined> {
     const { buyOpenOrdersLimit, buyRateLimit, buyRateWindowMs } = this.config;
-    const open = this.orders.openUnpaidBy(client);
+    const open = await this.orders.openUnpaidBy(client);
     if (open >= buyOpenOrdersLimit) {
       const orders = open === 1 ? 'an order' : `${open} orders`;
       return {
@@ -33,7 +33,7 @@ export class BuyLimits {
         retryAfterSeconds: 600,
       };
     }
-    const decision = this.rates.take(`buy:${client}`, buyRateLimit, buyRateWindowMs);
+    const decision = await this.rates.take(`buy:${client}`, buyRateLimit, buyRateWindowMs);
     if (decision.allowed) return undefined;
     const minutes = Math.ceil(decision.retryAfterSeconds / 60);
     return {

@@ -3,16 +3,15 @@ import express, { Router, type Request, type Response } from 'express';
 import { z } from 'zod';
 import { DurationMonths, Tier, type Order } from '../../contract/index.js';
 import { clientIp } from '../../lib/client-ip.js';
-import { RateStore } from '../limits/store.js';
 import type { ApiResult } from '../mintoffice/client.js';
 import type { PortalDeps } from '../deps.js';
 import { sendError } from '../http/errors.js';
 import { renderHtml, wantsJson } from '../http/render.js';
-import { OrderStore, type OrderRow } from '../orders/store.js';
+import type { OrderRow } from '../orders/store.js';
 import { Checkout, type SubmitOutcome } from './checkout.js';
 import { BuyLimits } from './limits.js';
 import { HOME_CACHE_CONTROL, sendHtml } from './fast-path.js';
-import { shopPages, type Choices } from './pages.js';
+import type { Choices } from './pages.js';
 import { renewableTier, statusView } from './status-view.js';
 
 const IdempotencyKey = z.string().regex(/^[A-Za-z0-9_-]{16,64}$/);
@@ -45,10 +44,10 @@ const RenewForm = z.object({
  */
 export function shopRouter(deps: PortalDeps): Router {
   const { config, logger, api } = deps;
-  const pages = shopPages(deps);
+  const pages = deps.shopPages;
   const { plans, languages, defaultLanguage } = pages;
-  const store = new OrderStore(deps.db);
-  const limits = new BuyLimits(config, new RateStore(deps.db), store);
+  const store = deps.stores.orders;
+  const limits = new BuyLimits(config, deps.stores.rates, store);
   const checkout = new Checkout(store, logger, config.publicBaseUrl, config.checkoutOrigins);
   const form = express.urlencoded({ extended: false, limit: '4kb', parameterLimit: 20 });
   const render = (view: string, path: string, data: Record<string, unknown>) => renderHtml(deps, view, path, data);
@@ -112,9 +111,9 @@ export function shopRouter(deps: PortalDeps): Router {
     if (!credit.success || !cat.allowsCredit(credit.data)) return refuse(400, 'That credit bundle is not available. Please choose one from the list.');
     if (!key.success) return refuse(400, 'This form has expired. Please check your choices and submit again.');
     const client = clientKey(req);
-    if (!store.byIdempotencyKey(key.data)) {
+    if (!(await store.byIdempotencyKey(key.data))) {
       // A re-post of an accepted form is the same order: only a new one is counted.
-      const refused = limits.admit(client);
+      const refused = await limits.admit(client);
       if (refused) {
         logger.info({ reqId: req.id, status: refused.status, reason: 'per-client order limit' }, 'order form refused');
         return reRenderForm(req, res, refused.status, refused.message, choices, refused.retryAfterSeconds);
@@ -167,15 +166,16 @@ export function shopRouter(deps: PortalDeps): Router {
     }
   };
 
-  const lookup = (ref: unknown): { order: OrderRow; original: OrderRow | undefined } | undefined => {
+  type Found = { order: OrderRow; original: OrderRow | undefined } | undefined;
+  const lookup = async (ref: unknown): Promise<Found> => {
     const parsed = Ref.safeParse(ref);
     if (!parsed.success) return undefined;
-    const order = store.byRef(parsed.data);
+    const order = await store.byRef(parsed.data);
     if (!order) return undefined;
-    return { order, original: order.renews_ref ? store.byRef(order.renews_ref) : undefined };
+    return { order, original: order.renews_ref ? await store.byRef(order.renews_ref) : undefined };
   };
 
-  const statusPage = (found: ReturnType<typeof lookup>, renewError?: string): string => {
+  const statusPage = (found: Found, renewError?: string): string => {
     if (!found) return render('portal/thank-you', '/thank-you', { title: 'Thank you', order: null });
     const { order, original } = found;
     const view = statusView(order, original);
@@ -195,13 +195,13 @@ export function shopRouter(deps: PortalDeps): Router {
     });
   };
 
-  router.get('/thank-you', (req, res) => {
-    sendHtml(res, 200, statusPage(lookup(req.query.ref)));
+  router.get('/thank-you', async (req, res) => {
+    sendHtml(res, 200, statusPage(await lookup(req.query.ref)));
   });
 
-  router.get('/thank-you/status', (req, res) => {
+  router.get('/thank-you/status', async (req, res) => {
     res.setHeader('Cache-Control', 'no-store');
-    const found = lookup(req.query.ref);
+    const found = await lookup(req.query.ref);
     if (!found) {
       res.status(404).json({ error: 'There is no order with that reference.' });
       return;
@@ -213,7 +213,7 @@ export function shopRouter(deps: PortalDeps): Router {
   router.post('/renew', form, async (req, res) => {
     const shape = RenewForm.safeParse(req.body ?? {});
     const body = shape.success ? shape.data : {};
-    const found = lookup(body.ref);
+    const found = await lookup(body.ref);
     if (!found) {
       sendError(deps, req, res, 404, 'We could not find that order. Please use the link from your order page.');
       return;
@@ -229,8 +229,8 @@ export function shopRouter(deps: PortalDeps): Router {
     if (!key.success) return refuse(400, 'This form has expired. Please choose a duration and submit again.');
     const apiOrderId = order.api_order_id;
     const client = clientKey(req);
-    if (!store.byIdempotencyKey(key.data)) {
-      const refused = limits.admit(client);
+    if (!(await store.byIdempotencyKey(key.data))) {
+      const refused = await limits.admit(client);
       if (refused) return refuse(refused.status, refused.message, refused.retryAfterSeconds);
     }
 

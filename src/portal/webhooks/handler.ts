@@ -3,10 +3,9 @@ import type { IncomingMessage, ServerResponse } from 'node:http';
 import { verify, WEBHOOK_HEADERS } from '../../contract/index.js';
 import { jsonNestedDeeperThan, TOO_DEEP_MESSAGE } from '../../lib/json-depth.js';
 import { requestIdFor } from '../../lib/request-id.js';
-import { isBusy } from '../../lib/sqlite.js';
-import { walOverLimit } from './checkpointer.js';
 import type { PortalDeps } from '../deps.js';
-import { WebhookStore, type IncomingEvent } from './store.js';
+import { isStoreBusy } from '../store/busy.js';
+import type { IncomingEvent } from './store.js';
 
 export const WEBHOOK_PATH = '/webhooks/mintoffice';
 /** Past this many body bytes the delivery is refused with 413 and reading stops. */
@@ -78,10 +77,18 @@ export type WebhookHandler = (req: IncomingMessage, res: ServerResponse) => void
  * the exact bytes (nothing is parsed before), event headers, UTF-8, JSON object; then one
  * transaction stores and applies the event. Nothing slow runs here: no outbound call, no info log.
  */
-export function createWebhookHandler(deps: Pick<PortalDeps, 'config' | 'db' | 'logger'>): WebhookHandler {
+export interface WebhookHandlerOptions {
+  /**
+   * True while writers should hold back (SQLite: the WAL file is at WAL_LIMIT_MB and the
+   * checkpointer has not reset it yet); events wait as they do for a lock.
+   */
+  holdBack?: () => boolean;
+}
+
+export function createWebhookHandler(deps: Pick<PortalDeps, 'config' | 'logger' | 'stores'>, options: WebhookHandlerOptions = {}): WebhookHandler {
   const { config, logger } = deps;
-  const store = new WebhookStore(deps.db);
-  const walFull = walOverLimit(deps.db, config.walLimitBytes);
+  const store = deps.stores.webhookEvents;
+  const holdBack = options.holdBack ?? (() => false);
 
   interface Pending extends IncomingEvent {
     res: ServerResponse;
@@ -94,16 +101,17 @@ export function createWebhookHandler(deps: Pick<PortalDeps, 'config' | 'db' | 'l
   let busyTries = 0;
 
   /** Commits every event verified in this event-loop turn together, then answers each one. */
-  function flush(): void {
+  async function flush(): Promise<void> {
     retryTimer = undefined;
-    if (walFull()) return waitForDatabase('the WAL is at its size limit');
+    if (holdBack()) return waitForDatabase('the store asked writers to hold back (WAL at its size limit)');
     const batch = queue;
     queue = [];
     let results;
     try {
-      results = store.ingestBatch(batch);
+      // Nothing is answered before this resolves: a 2xx means the event is committed.
+      results = await store.ingestBatch(batch);
     } catch (err) {
-      if (isBusy(err)) {
+      if (isStoreBusy(err)) {
         queue = batch.concat(queue);
         return waitForDatabase('the database is locked by another connection');
       }
@@ -143,7 +151,11 @@ export function createWebhookHandler(deps: Pick<PortalDeps, 'config' | 'db' | 'l
     else if (busyTries === 0) logger.warn({ reason }, 'webhook: waiting for the database');
     queue = waiting;
     busyTries++;
-    if (queue.length > 0) retryTimer = setTimeout(flush, BUSY_RETRY_DELAYS_MS[Math.min(busyTries, BUSY_RETRY_DELAYS_MS.length) - 1]);
+    if (queue.length > 0) retryTimer = setTimeout(runFlush, BUSY_RETRY_DELAYS_MS[Math.min(busyTries, BUSY_RETRY_DELAYS_MS.length) - 1]);
+  }
+
+  function runFlush(): void {
+    flush().catch((err: unknown) => logger.error({ err }, 'webhook: a batch could not be answered'));
   }
 
   function send(res: ServerResponse, status: number, body: string, requestId: string, close = false, retryAfter?: string): void {
@@ -163,14 +175,16 @@ export function createWebhookHandler(deps: Pick<PortalDeps, 'config' | 'db' | 'l
   function refuse(req: IncomingMessage, res: ServerResponse, requestId: string, reason: Reason, body: Buffer, close = false): void {
     const eventId = headerOf(req, WEBHOOK_HEADERS.eventId) ?? null;
     const eventType = headerOf(req, WEBHOOK_HEADERS.eventType) ?? null;
-    try {
-      store.reject({ reason, eventId, eventType, body });
-    } catch (err) {
-      logger.error({ reqId: requestId, err }, 'webhook: could not record a rejected delivery');
-    }
     logger.warn({ reqId: requestId, reason, eventId: eventId?.slice(0, 200), eventType: eventType?.slice(0, 64) }, 'webhook rejected');
     const a = ANSWERS[reason];
-    send(res, a.status, a.body, requestId, close);
+    // Answered once the refusal is recorded (or failed to be), so the admin page shows what the sender saw.
+    store.reject({ reason, eventId, eventType, body }).then(
+      () => send(res, a.status, a.body, requestId, close),
+      (err: unknown) => {
+        logger.error({ reqId: requestId, err }, 'webhook: could not record a rejected delivery');
+        send(res, a.status, a.body, requestId, close);
+      },
+    );
   }
 
   function handle(req: IncomingMessage, res: ServerResponse, requestId: string, raw: Buffer): void {
@@ -201,7 +215,7 @@ export function createWebhookHandler(deps: Pick<PortalDeps, 'config' | 'db' | 'l
     }
 
     // While waiting for the database, the retry timer flushes newcomers too.
-    if (queue.length === 0 && retryTimer === undefined) setImmediate(flush);
+    if (queue.length === 0 && retryTimer === undefined) setImmediate(runFlush);
     queue.push({ eventId, eventType, text, body: parsed as Record<string, unknown>, res, requestId, since: performance.now() });
   }
 
