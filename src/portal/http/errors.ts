@@ -1,5 +1,5 @@
 import type { ErrorRequestHandler, RequestHandler } from 'express';
-import { isBusy } from '../../lib/sqlite.js';
+import { isStoreBusy } from '../store/busy.js';
 import type { PortalDeps } from '../deps.js';
 import { renderPage, wantsJson } from './render.js';
 
@@ -31,7 +31,7 @@ export function notFound(deps: Pick<PortalDeps, 'config' | 'views'>): RequestHan
  */
 export function errorHandler(deps: Pick<PortalDeps, 'config' | 'views' | 'logger'>): ErrorRequestHandler {
   return (err, req, res, _next) => {
-    if (isBusy(err)) {
+    if (isStoreBusy(err)) {
       // Another process holds the database's write lock (a backup, a migration): nothing was
       // written, and trying again shortly is the right thing to do.
       deps.logger.warn({ reqId: req.id }, 'request refused: the database is locked by another connection');
