@@ -15,8 +15,11 @@ const CLOSE_BRACKET = 0x5d;
  * bytes in one loop (brackets inside strings do not count), so it is safe to run before anything
  * that walks the parsed value recursively. Malformed text is left for the parser to refuse.
  */
-export function jsonNestedDeeperThan(text: Uint8Array | string, max: number = MAX_JSON_DEPTH): boolean {
+export function jsonNestedDeeperThan(text: Buffer | string, max: number = MAX_JSON_DEPTH): boolean {
   const bytes = typeof text === 'string' ? Buffer.from(text, 'utf8') : text;
+  // Fewer than `max` brackets in all cannot nest deeper: counted natively, this settles almost
+  // every real body (a webhook has 3-5) without the byte loop below.
+  if (countUpTo(bytes, OPEN_BRACE, max) + countUpTo(bytes, OPEN_BRACKET, max) <= max) return false;
   let depth = 0;
   let inString = false;
   for (let i = 0; i < bytes.length; i++) {
@@ -33,6 +36,13 @@ export function jsonNestedDeeperThan(text: Uint8Array | string, max: number = MA
     }
   }
   return false;
+}
+
+/** How often `byte` occurs in `bytes`, counting no further than `limit` + 1. */
+function countUpTo(bytes: Buffer, byte: number, limit: number): number {
+  let count = 0;
+  for (let i = bytes.indexOf(byte); i !== -1 && count <= limit; i = bytes.indexOf(byte, i + 1)) count++;
+  return count;
 }
 
 /**

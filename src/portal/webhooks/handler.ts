@@ -62,7 +62,7 @@ export const WEBHOOK_WRITE_WAIT_MS = 3_000;
 /** Seconds the 503 asks the sender to wait. */
 const BUSY_RETRY_AFTER = '5';
 /** Pauses between tries while the database is busy: each try may block the loop busy_timeout ms. */
-const BUSY_RETRY_DELAYS_MS = [10, 25, 50, 100, 200];
+const BUSY_RETRY_DELAYS_MS = [5, 10, 20, 40, 80, 160, 200];
 const EMPTY = Buffer.alloc(0);
 
 function answer(status: number, message: string): { status: number; body: string } {
