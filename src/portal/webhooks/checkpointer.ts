@@ -15,20 +15,25 @@ export interface CheckpointerOptions {
 
 // The worker: its own connection. PASSIVE checkpoints never block the writer or readers, but
 // under a steady stream of commits the log is never fully copied at the instant a writer starts,
-// so SQLite never rewinds it and the file grows without bound. Once the log holds more than half
-// the limit, a TRUNCATE checkpoint holds writers off while it copies the rest (the PASSIVE runs
-// have already copied most) and empties the file, so the next commit starts the log afresh.
+// so SQLite never rewinds it and the file grows without bound. Once the log holds three quarters
+// of the limit, a TRUNCATE checkpoint holds writers off while it copies the rest (the PASSIVE
+// runs have already copied most) and empties the file, so the next commit starts the log afresh
+// and the file's size is the log's (which the receiver's hold-back reads). RESTART would leave
+// the file at its largest until a writer rewinds it, which the hold-back would then wait for.
 const WORKER_SOURCE = `
 const { workerData, parentPort } = require('node:worker_threads');
 const Database = require(workerData.driver);
 const db = new Database(workerData.path);
 db.pragma('busy_timeout = 1000');
 db.pragma('journal_size_limit = ' + workerData.limitBytes);
-const resetFrames = Math.floor(workerData.limitBytes / 2 / db.pragma('page_size', { simple: true }));
+const resetFrames = Math.floor((workerData.limitBytes * 3) / 4 / db.pragma('page_size', { simple: true }));
 const timer = setInterval(() => {
   try {
-    const [passive] = db.pragma('wal_checkpoint(PASSIVE)');
-    if (passive.log > resetFrames) {
+    let [pass] = db.pragma('wal_checkpoint(PASSIVE)');
+    if (pass.log > resetFrames) {
+      // Copy what arrived during that pass too (each pass is shorter), so the reset, which holds
+      // writers off, has little left to copy.
+      for (let i = 0; i < 3 && pass.log - pass.checkpointed > 256; i++) [pass] = db.pragma('wal_checkpoint(PASSIVE)');
       const [reset] = db.pragma('wal_checkpoint(TRUNCATE)');
       if (reset.busy) parentPort.postMessage('could not reset the WAL (busy); trying again');
     }
@@ -95,7 +100,7 @@ const WAL_STAT_EVERY_MS = 5;
 
 /**
  * Whether the WAL file has reached the limit, for writers to hold back until the checkpointer has
- * reset it. The checkpointer normally resets the log at half the limit; this is the backstop for
+ * reset it. The checkpointer normally resets the log at 3/4 of the limit; this is the backstop for
  * a machine so busy that the checkpoint thread is not scheduled in time, so the bound holds
  * whatever the scheduler does. Always false for ':memory:'.
  */
