@@ -1,5 +1,5 @@
 /**
- * `npm run bench [-- --runs 3 --seconds 10 --before /path/to/built/checkout --only ingest,landing,admin,startup]`
+ * `npm run bench [-- --runs 3 --seconds 10 --before /path/to/built/checkout --only ingest,landing,admin,startup --admin-db /tmp/bench/admin.db]`
  *
  * The load figures, with Node's own load generator (faults/load.ts: undici, N requests in flight)
  * so nothing outside npm is needed:
@@ -16,7 +16,7 @@
 import { spawn, type ChildProcess } from 'node:child_process';
 import { existsSync, mkdirSync, readFileSync, rmSync } from 'node:fs';
 import { cpus, loadavg } from 'node:os';
-import { join } from 'node:path';
+import { dirname, join } from 'node:path';
 import { parseArgs } from 'node:util';
 import { describeStatuses, load, percentile, type LoadResult } from '../faults/load.js';
 import { signedEvents } from '../faults/signed-events.js';
@@ -29,6 +29,7 @@ const { values } = parseArgs({
     connections: { type: 'string', default: '32' },
     before: { type: 'string' },
     only: { type: 'string', default: 'ingest,landing,admin,startup' },
+    'admin-db': { type: 'string', default: '/tmp/bench/admin.db' },
   },
 });
 const RUNS = Number(values.runs);
@@ -133,10 +134,10 @@ async function landing(): Promise<string[]> {
 }
 
 async function admin(): Promise<string[]> {
-  const db = '/tmp/bench/admin.db';
+  const db = values['admin-db']!;
   if (!existsSync(db)) {
-    mkdirSync('/tmp/bench', { recursive: true });
-    console.log('seeding 1,000,000 events into /tmp/bench/admin.db (once) …');
+    mkdirSync(dirname(db), { recursive: true });
+    console.log(`seeding 1,000,000 events into ${db} (once) …`);
     await new Promise<void>((resolve, reject) => {
       const seed = spawn(process.execPath, [join(ROOT, 'dist/bench/admin-seed.js'), '--db', db, '--count', '1000000'], { stdio: 'inherit' });
       seed.once('exit', (code) => (code === 0 ? resolve() : reject(new Error(`admin-seed exited ${code}`))));
