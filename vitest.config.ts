@@ -6,6 +6,8 @@ import { defineConfig } from 'vitest/config';
  * plus the tests of several processes on one PostgreSQL.
  */
 const STORE_TESTS = ['test/portal/**/*.test.ts', 'test/e2e/webhook-send.test.ts', 'test/multi/**/*.test.ts'];
+/** About SQLite's own file, lock and WAL: nothing of it exists on PostgreSQL. */
+const SQLITE_ONLY = ['test/portal/abuse/wal.test.ts', 'test/portal/abuse/locked-db.test.ts', 'test/portal/abuse/startup-db.test.ts'];
 
 export default defineConfig({
   test: {
@@ -29,6 +31,7 @@ export default defineConfig({
         test: {
           name: 'postgres',
           include: STORE_TESTS,
+          exclude: SQLITE_ONLY,
           globalSetup: ['test/support/postgres-setup.ts'],
           provide: { database: 'postgres' },
         },

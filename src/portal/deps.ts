@@ -5,6 +5,7 @@ import type { MintOfficeClient } from './mintoffice/client.js';
 import type { SettingsCache } from './mintoffice/settings-cache.js';
 import type { ShopPages } from './shop/pages.js';
 import type { CsrfTokens } from './admin/csrf.js';
+import type { DeviceCookies } from './admin/device.js';
 import type { PortalStores } from './store/index.js';
 
 /** What every part of the portal is built from; created once in createPortal(). */
@@ -20,4 +21,6 @@ export interface PortalDeps {
   shopPages: ShopPages;
   /** The admin forms' CSRF tokens (their key is shared through the database). */
   csrf: CsrfTokens;
+  /** "This browser signed in before" cookies for the sign-in back-off (key shared likewise). */
+  devices: DeviceCookies;
 }

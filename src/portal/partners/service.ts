@@ -44,7 +44,7 @@ export class InquiryService {
     options: { now?: () => number } = {},
   ) {
     this.now = options.now ?? Date.now;
-    this.limiter = new SharedLimiter(deps.stores.rateHits, 'inquiry', deps.config.inquiryRateLimit, deps.config.inquiryRateWindowMs, this.now);
+    this.limiter = new SharedLimiter(deps.stores.rates, 'inquiry', deps.config.inquiryRateLimit, deps.config.inquiryRateWindowMs, this.now);
     this.store = deps.stores.inquiries;
   }
 

@@ -1,5 +1,6 @@
 import type { AdminReads, Cursor, EventFilter, EventRow, InquiryRow, KeysetPage, OrderRow, RejectedRow } from '../admin/queries.js';
-import { ORDER_COLUMNS } from './queries.js';
+import { CHECKOUT_WINDOW_MS } from '../orders/store.js';
+import { ORDER_COLUMNS, ORDERS } from './queries.js';
 import type { Params, Sql } from './sql.js';
 
 const MAX_KEY = Number.MAX_SAFE_INTEGER;
@@ -155,6 +156,10 @@ export class SqlAdminReads implements AdminReads {
 
   rejected(cursor: Cursor, size: number): Promise<KeysetPage<RejectedRow>> {
     return this.rejectedPage.page({}, cursor, size);
+  }
+
+  async unpaidOpen(): Promise<number> {
+    return (await this.sql.get<{ n: number }>(ORDERS.unpaidOpen, { since: Date.now() - CHECKOUT_WINDOW_MS }))!.n;
   }
 
   orders(cursor: Cursor, size: number): Promise<KeysetPage<OrderRow>> {

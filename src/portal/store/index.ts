@@ -1,6 +1,7 @@
 import type { Logger } from '../../lib/logger.js';
 import type { AdminReads } from '../admin/queries.js';
 import type { PortalConfig } from '../config.js';
+import type { RateStore } from '../limits/store.js';
 import type { OrderStore } from '../orders/store.js';
 import type { InquiryStore } from '../partners/store.js';
 import type { WebhookEventStore } from '../webhooks/store.js';
@@ -12,14 +13,13 @@ import { PgOrderStore } from './postgres/orders.js';
 import { migrate } from './postgres/migrations.js';
 import { pgInquiryStore } from './postgres/inquiries.js';
 import { openPool } from './postgres/pool.js';
-import { PgRateHits } from './postgres/rate-hits.js';
+import { PgRateStore } from './postgres/rate-hits.js';
 import { PgSql } from './postgres/sql.js';
 import { PgWebhookEventStore } from './postgres/webhook-events.js';
-import type { RateHitStore } from './rate-hits.js';
 import type { Sql } from './sql.js';
 import { sqliteInquiryStore } from './sqlite/inquiries.js';
 import { SqliteOrderStore } from './sqlite/orders.js';
-import { SqliteRateHits } from './sqlite/rate-hits.js';
+import { SqliteRateStore } from './sqlite/rate-hits.js';
 import { SqliteSql } from './sqlite/sql.js';
 import { SqliteWebhookEventStore } from './sqlite/webhook-events.js';
 
@@ -37,8 +37,8 @@ export interface PortalStores {
   health: HealthProbe;
   /** Small values kept across restarts and shared by processes (settings, the CSRF key). */
   kv: KvStore;
-  /** Rolling-window limits shared by every process on the database. */
-  rateHits: RateHitStore;
+  /** Per-client limits that hold across processes (buy and renew, admin sign-in, inquiries). */
+  rates: RateStore;
 }
 
 /** The portal's database, opened and migrated: its stores, and the way to close it. */
@@ -64,7 +64,7 @@ export async function openDatabase(config: PortalConfig, logger: Logger): Promis
     admin: new SqlAdminReads(sql, SQLITE_ADMIN),
     health: new SqlHealthProbe(sql),
     kv: new SqlKvStore(sql),
-    rateHits: new SqliteRateHits(db),
+    rates: new SqliteRateStore(db),
   };
   return { stores, sql, sqlite: db, close: once(async () => void db.close()) };
 }
@@ -93,7 +93,7 @@ async function openPostgres(config: PortalConfig, logger: Logger): Promise<Opene
     admin: new SqlAdminReads(sql, POSTGRES_ADMIN),
     health: new SqlHealthProbe(sql),
     kv: new SqlKvStore(sql),
-    rateHits: new PgRateHits(pool),
+    rates: new PgRateStore(pool),
   };
   return { stores, sql, sqlite: undefined, close: once(() => pool.end()) };
 }

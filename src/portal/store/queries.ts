@@ -1,6 +1,6 @@
 import { EVENT_TYPES, ReceivedOrderPayload, type EventType, type Order } from '../../contract/index.js';
 import { EXTERNAL_ID_MAX, REJECTED_EXCERPT_BYTES, type IncomingEvent, type RejectedDelivery } from '../webhooks/store.js';
-import { newOrderRef } from '../orders/store.js';
+import { newOrderRef, UNPAID_OPEN_STATUSES } from '../orders/store.js';
 import type { EventChange } from '../orders/writer.js';
 
 /**
@@ -10,14 +10,14 @@ import type { EventChange } from '../orders/writer.js';
  */
 
 export const ORDER_COLUMNS = `ref, api_order_id, idempotency_key, renews_ref, tier, duration_months, credit_usd, language, amount_cents,
-  currency, status, checkout_url, panel_url, expires_at, paid_at, error_step, error_message, last_event_ms, created_at, updated_at`;
+  currency, status, checkout_url, panel_url, expires_at, paid_at, error_step, error_message, last_event_ms, created_at, updated_at, client_key`;
 const EVENT_ORDER_COLUMNS = 'ref, api_order_id, status, amount_cents, currency, panel_url, expires_at, paid_at, error_step, error_message, last_event_ms';
 
 export const ORDERS = {
   byRef: `SELECT ${ORDER_COLUMNS} FROM orders WHERE ref = @ref`,
   byIdempotencyKey: `SELECT ${ORDER_COLUMNS} FROM orders WHERE idempotency_key = @key`,
-  insertCreating: `INSERT INTO orders (ref, idempotency_key, renews_ref, tier, duration_months, credit_usd, language, status, created_at, updated_at)
-    VALUES (@ref, @idempotencyKey, @renewsRef, @tier, @durationMonths, @creditUsd, @language, 'creating', @now, @now)
+  insertCreating: `INSERT INTO orders (ref, idempotency_key, renews_ref, tier, duration_months, credit_usd, language, client_key, status, created_at, updated_at)
+    VALUES (@ref, @idempotencyKey, @renewsRef, @tier, @durationMonths, @creditUsd, @language, @clientKey, 'creating', @now, @now)
     ON CONFLICT (idempotency_key) DO NOTHING`,
   retryCreating: "UPDATE orders SET status = 'creating', error_message = NULL, updated_at = @now WHERE ref = @ref AND status = 'create_failed'",
   markCreated: `UPDATE orders SET api_order_id = @id, checkout_url = @checkoutUrl, amount_cents = @amount, currency = @currency,
@@ -26,6 +26,8 @@ export const ORDERS = {
       updated_at = @now
     WHERE ref = @ref`,
   markCreateFailed: "UPDATE orders SET status = 'create_failed', error_message = @message, updated_at = @now WHERE ref = @ref AND status = 'creating'",
+  openUnpaidBy: `SELECT count(*) AS n FROM orders WHERE client_key = @clientKey AND created_at > @since AND status IN ${UNPAID_OPEN_STATUSES}`,
+  unpaidOpen: `SELECT count(*) AS n FROM orders WHERE created_at > @since AND status IN ${UNPAID_OPEN_STATUSES}`,
   pollable: `SELECT ${ORDER_COLUMNS} FROM orders
     WHERE api_order_id IS NOT NULL AND status IN ('awaiting_payment', 'paid', 'provisioning')
       AND NOT (renews_ref IS NOT NULL AND status = 'paid')  -- a paid renewal stays "completed" at the API
@@ -111,8 +113,9 @@ export const KV = {
 } as const;
 
 export const RATE_HITS = {
-  history: 'SELECT count(*) AS count, min(at) AS oldest FROM rate_hits WHERE bucket = @bucket AND at > @since',
+  history: 'SELECT count(*) AS count, min(at) AS oldest, max(at) AS newest FROM rate_hits WHERE bucket = @bucket AND at > @since',
   insert: 'INSERT INTO rate_hits (bucket, at) VALUES (@bucket, @now)',
+  trim: 'DELETE FROM rate_hits WHERE bucket = @bucket AND at <= @before',
   purge: 'DELETE FROM rate_hits WHERE at <= @before',
 } as const;
 

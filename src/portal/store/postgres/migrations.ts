@@ -6,7 +6,7 @@ import type pg from 'pg';
  * SQLite; times are BIGINT milliseconds since the epoch.
  */
 export const POSTGRES_MIGRATIONS: readonly string[] = [
-  /* 1: everything SQLite has at its version 2 */ `
+  /* 1: everything SQLite has at its version 3 */ `
   CREATE TABLE orders (
     ref              TEXT PRIMARY KEY,
     api_order_id     BIGINT UNIQUE,
@@ -28,9 +28,11 @@ export const POSTGRES_MIGRATIONS: readonly string[] = [
     last_event_ms    BIGINT,
     created_at       BIGINT NOT NULL,
     updated_at       BIGINT NOT NULL,
-    seq              BIGINT GENERATED ALWAYS AS IDENTITY UNIQUE  -- the admin list's page key (SQLite: rowid)
+    seq              BIGINT GENERATED ALWAYS AS IDENTITY UNIQUE,  -- the admin list's page key (SQLite: rowid)
+    client_key       TEXT                       -- the address that placed it (open-order cap)
   );
   CREATE INDEX orders_created ON orders (created_at DESC);
+  CREATE INDEX orders_client ON orders (client_key, created_at);
   CREATE INDEX orders_pollable ON orders (updated_at) WHERE api_order_id IS NOT NULL AND status IN ('awaiting_payment', 'paid', 'provisioning');
 
   CREATE TABLE webhook_events (

@@ -1,6 +1,6 @@
 import type pg from 'pg';
 import type { EventType, Order, ReceivedOrderPayload } from '../../../contract/index.js';
-import { newOrderRef, REF_PATTERN, type NewOrder, type OrderRow, type OrderStore } from '../../orders/store.js';
+import { CHECKOUT_WINDOW_MS, newOrderRef, REF_PATTERN, type NewOrder, type OrderRow, type OrderStore } from '../../orders/store.js';
 import { apiOrderChange, eventChange, rowForEvent, type EventOrderInsert, type EventOrderRow } from '../../orders/writer.js';
 import { createdParams, ORDERS } from '../queries.js';
 import { PgSql, transaction } from './sql.js';
@@ -29,7 +29,7 @@ export class PgOrderStore implements OrderStore {
 
   async insertCreating(order: NewOrder): Promise<OrderRow | undefined> {
     const ref = newOrderRef();
-    const changed = await this.sql.run(ORDERS.insertCreating, { ...order, ref, now: Date.now() });
+    const changed = await this.sql.run(ORDERS.insertCreating, { ...order, clientKey: order.clientKey ?? null, ref, now: Date.now() });
     return changed === 1 ? this.sql.get<OrderRow>(ORDERS.byRef, { ref }) : undefined;
   }
 
@@ -43,6 +43,10 @@ export class PgOrderStore implements OrderStore {
 
   async markCreateFailed(ref: string, message: string): Promise<void> {
     await this.sql.run(ORDERS.markCreateFailed, { ref, message, now: Date.now() });
+  }
+
+  async openUnpaidBy(clientKey: string): Promise<number> {
+    return (await this.sql.get<{ n: number }>(ORDERS.openUnpaidBy, { clientKey, since: Date.now() - CHECKOUT_WINDOW_MS }))!.n;
   }
 
   pollable(limit: number): Promise<OrderRow[]> {

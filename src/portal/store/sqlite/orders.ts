@@ -1,5 +1,5 @@
 import type { EventType, Order, ReceivedOrderPayload } from '../../../contract/index.js';
-import { newOrderRef, REF_PATTERN, type NewOrder, type OrderRow, type OrderStore } from '../../orders/store.js';
+import { CHECKOUT_WINDOW_MS, newOrderRef, REF_PATTERN, type NewOrder, type OrderRow, type OrderStore } from '../../orders/store.js';
 import { apiOrderChange, eventChange, rowForEvent, type EventOrderRow } from '../../orders/writer.js';
 import type { Db } from '../db.js';
 import { createdParams, ORDERS, writeParams } from '../queries.js';
@@ -34,7 +34,7 @@ export class SqliteOrderStore implements OrderStore {
 
   async insertCreating(order: NewOrder): Promise<OrderRow | undefined> {
     const ref = newOrderRef();
-    const info = this.q.insertCreating.run({ ...order, ref, now: Date.now() });
+    const info = this.q.insertCreating.run({ ...order, clientKey: order.clientKey ?? null, ref, now: Date.now() });
     return info.changes === 1 ? (this.q.byRef.get({ ref }) as OrderRow) : undefined;
   }
 
@@ -48,6 +48,10 @@ export class SqliteOrderStore implements OrderStore {
 
   async markCreateFailed(ref: string, message: string): Promise<void> {
     this.q.markCreateFailed.run({ ref, message, now: Date.now() });
+  }
+
+  async openUnpaidBy(clientKey: string): Promise<number> {
+    return (this.q.openUnpaidBy.get({ clientKey, since: Date.now() - CHECKOUT_WINDOW_MS }) as { n: number }).n;
   }
 
   async pollable(limit: number): Promise<OrderRow[]> {

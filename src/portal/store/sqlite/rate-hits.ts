@@ -1,45 +1,53 @@
 import type { RateDecision } from '../../../lib/rate-limit.js';
+import type { BucketHistory, RateStore } from '../../limits/store.js';
 import type { Db } from '../db.js';
 import { RATE_HITS } from '../queries.js';
-import { decide, RATE_HITS_KEEP_MS, RATE_HITS_PURGE_EVERY, type BucketHistory, type RateHitStore } from '../rate-hits.js';
+import { decide, RATE_HITS_KEEP_MS, RATE_HITS_PURGE_EVERY } from '../rate-hits.js';
 
-/** RateHitStore on SQLite: `take` is one IMMEDIATE transaction, so processes on the file queue. */
-export class SqliteRateHits implements RateHitStore {
-  private readonly history;
-  private readonly insert;
-  private readonly purge;
+
+/** RateStore on SQLite: `take` is one IMMEDIATE transaction, so concurrent processes count exactly. */
+export class SqliteRateStore implements RateStore {
+  private readonly historyStmt;
+  private readonly insertStmt;
+  private readonly trimStmt;
+  private readonly purgeStmt;
   private readonly takeTx;
   private inserts = 0;
 
-  constructor(db: Db) {
-    this.history = db.prepare(RATE_HITS.history);
-    this.insert = db.prepare(RATE_HITS.insert);
-    this.purge = db.prepare(RATE_HITS.purge);
+  constructor(
+    db: Db,
+    private readonly now: () => number = Date.now,
+  ) {
+    this.historyStmt = db.prepare(RATE_HITS.history);
+    this.insertStmt = db.prepare(RATE_HITS.insert);
+    this.trimStmt = db.prepare(RATE_HITS.trim);
+    this.purgeStmt = db.prepare(RATE_HITS.purge);
     this.takeTx = db.transaction((bucket: string, limit: number, windowMs: number, now: number): RateDecision => {
-      const decision = decide(this.seen(bucket, windowMs, now), limit, windowMs, now);
-      if (decision.allowed) this.add(bucket, now);
+      const decision = decide(this.historyStmt.get({ bucket, since: now - windowMs }) as BucketHistory, limit, windowMs, now);
+      if (decision.allowed) this.insert(bucket, now, windowMs);
       return decision;
     });
   }
 
-  async take(bucket: string, limit: number, windowMs: number, now: number): Promise<RateDecision> {
+  async take(bucket: string, limit: number, windowMs: number, now = this.now()): Promise<RateDecision> {
     return this.takeTx.immediate(bucket, limit, windowMs, now);
   }
 
-  async record(bucket: string, now: number): Promise<void> {
-    this.add(bucket, now);
+  async record(bucket: string, windowMs: number, now = this.now()): Promise<void> {
+    this.insert(bucket, now, windowMs);
   }
 
-  async peek(bucket: string, limit: number, windowMs: number, now: number): Promise<RateDecision> {
-    return decide(this.seen(bucket, windowMs, now), limit, windowMs, now);
+  async history(bucket: string, windowMs: number, now = this.now()): Promise<BucketHistory> {
+    return this.historyStmt.get({ bucket, since: now - windowMs }) as BucketHistory;
   }
 
-  private seen(bucket: string, windowMs: number, now: number): BucketHistory {
-    return this.history.get({ bucket, since: now - windowMs }) as BucketHistory;
+  async clear(bucket: string): Promise<void> {
+    this.trimStmt.run({ bucket, before: Number.MAX_SAFE_INTEGER });
   }
 
-  private add(bucket: string, now: number): void {
-    this.insert.run({ bucket, now });
-    if (++this.inserts % RATE_HITS_PURGE_EVERY === 0) this.purge.run({ before: now - RATE_HITS_KEEP_MS });
+  private insert(bucket: string, now: number, windowMs: number): void {
+    this.trimStmt.run({ bucket, before: now - windowMs });
+    this.insertStmt.run({ bucket, now });
+    if (++this.inserts % RATE_HITS_PURGE_EVERY === 0) this.purgeStmt.run({ before: now - RATE_HITS_KEEP_MS });
   }
 }

@@ -1,4 +1,5 @@
 import { REJECTED_KEEP, type BatchResult, type IncomingEvent, type IngestOutcome, type RejectedDelivery, type WebhookEventStore } from '../../webhooks/store.js';
+import { isBusy } from '../../../lib/sqlite.js';
 import type { Db } from '../db.js';
 import { eventInsert, rejectedParams, WEBHOOK_EVENTS } from '../queries.js';
 import type { SqliteOrderStore } from './orders.js';
@@ -45,7 +46,9 @@ export class SqliteWebhookEventStore implements WebhookEventStore {
     if (events.length === 1) return [this.ingestOrError(events[0]!)];
     try {
       return this.batchTx.immediate(events);
-    } catch {
+    } catch (err) {
+      // A lock held elsewhere is not the batch's fault: the receiver waits and tries again.
+      if (isBusy(err)) throw err;
       return events.map((e) => this.ingestOrError(e));
     }
   }
@@ -58,6 +61,7 @@ export class SqliteWebhookEventStore implements WebhookEventStore {
     try {
       return this.ingestTx.immediate(e);
     } catch (err) {
+      if (isBusy(err)) throw err;
       return asError(err);
     }
   }
