@@ -1,5 +1,7 @@
 import { randomBytes } from 'node:crypto';
+import { EnvFileError, loadEnvFile } from './lib/env-file.js';
 import { createLogger } from './lib/logger.js';
+import { secretPrefix } from './lib/secret.js';
 import { ConfigError, loadPortalConfig, type PortalConfig } from './portal/config.js';
 import { startPortal, type RunningPortal } from './portal/index.js';
 import { loadPlans } from './portal/shop/plans.js';
@@ -14,8 +16,15 @@ const EMBEDDED_RETRY_SCHEDULE = [0, 2, 5, 10, 30, 60, 120];
  * configuration ends the process with one line naming the variable and exit code 1.
  */
 async function main(): Promise<void> {
+  const envFile = loadEnvFile();
   const env = process.env;
   let config = loadPortalConfig(env);
+  process.stderr.write(`Starting ${config.apiUrl ? 'the portal' : 'the portal and the embedded API stub'} (settings from ${envFile ?? 'the environment; no .env'})…\n`);
+  // What the operator supplied is shown by its prefix only; what this start generated, whole.
+  const supplied = {
+    apiKey: Boolean(env.STUB_API_KEY?.trim() || config.apiKey),
+    webhookSecret: Boolean(env.STUB_WEBHOOK_SECRET?.trim() || config.webhookSecret),
+  };
   loadPlans(config.plansFile); // fail on a broken plans file before anything starts listening
   let stub: RunningStub | undefined;
   let generatedPassword: string | undefined;
@@ -55,7 +64,7 @@ async function main(): Promise<void> {
     await stub?.close();
     throw listenError(error, 'PORT', config.host, config.port);
   }
-  announce(config, portal, stub, generatedPassword, performance.now());
+  announce(config, portal, stub, generatedPassword, supplied, performance.now());
 
   let stopping = false;
   const stop = (signal: NodeJS.Signals) => {
@@ -84,7 +93,14 @@ async function main(): Promise<void> {
   process.on('SIGTERM', stop);
 }
 
-function announce(config: PortalConfig, portal: RunningPortal, stub: RunningStub | undefined, password: string | undefined, ms: number): void {
+function announce(
+  config: PortalConfig,
+  portal: RunningPortal,
+  stub: RunningStub | undefined,
+  password: string | undefined,
+  supplied: { apiKey: boolean; webhookSecret: boolean },
+  ms: number,
+): void {
   const base = config.publicBaseUrl;
   const lines = [
     '',
@@ -97,8 +113,10 @@ function announce(config: PortalConfig, portal: RunningPortal, stub: RunningStub
     lines.push(
       `  API        embedded mintbot stub at ${stub.url}/api/v1 (pay with any card; 4000000000000002 is declined)`,
       // Local test credentials, shown so `npm run webhook:send` and curl can be pointed at them.
-      `  API key    ${stub.apiKey()}`,
-      `  Webhooks   signed with ${stub.webhookSecret} (MINTOFFICE_WEBHOOK_SECRET for npm run webhook:send)`,
+      `  API key    ${supplied.apiKey ? `${secretPrefix(stub.apiKey())} (yours, from the environment)` : stub.apiKey()}`,
+      supplied.webhookSecret
+        ? `  Webhooks   signed with ${secretPrefix(stub.webhookSecret)} (your MINTOFFICE_WEBHOOK_SECRET)`
+        : `  Webhooks   signed with ${stub.webhookSecret} (MINTOFFICE_WEBHOOK_SECRET for npm run webhook:send)`,
     );
   } else {
     lines.push(`  API        ${config.apiUrl}/api/v1`);
@@ -121,7 +139,7 @@ function listenError(error: unknown, variable: string, host: string, port: numbe
 }
 
 main().catch((error: unknown) => {
-  if (error instanceof ConfigError) {
+  if (error instanceof ConfigError || error instanceof EnvFileError) {
     process.stderr.write(`${error.message}\n`);
   } else {
     process.stderr.write(`failed to start: ${(error as Error)?.message ?? String(error)}\n`);

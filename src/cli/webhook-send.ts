@@ -17,6 +17,7 @@ import { readFileSync } from 'node:fs';
 import { parseArgs } from 'node:util';
 import { request } from 'undici';
 import { eventId, EventType, formatApiTime, sign } from '../contract/index.js';
+import { loadEnvFile } from '../lib/env-file.js';
 
 const USAGE = 'usage: npm run webhook:send -- [--url URL] [--secret S] [--type T] [--order N] [--id EVT] [--payload JSON|@file] [--external-id REF] [--skew SECONDS]';
 
@@ -79,6 +80,11 @@ async function main(): Promise<void> {
   if (values.help) {
     process.stdout.write(`${USAGE}\n`);
     return;
+  }
+  try {
+    loadEnvFile();
+  } catch (err) {
+    fail((err as Error).message);
   }
   const secret = values.secret ?? process.env['MINTOFFICE_WEBHOOK_SECRET'];
   if (!secret) fail('no secret: pass --secret or set MINTOFFICE_WEBHOOK_SECRET');

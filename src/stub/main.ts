@@ -1,10 +1,13 @@
+import { loadEnvFile } from '../lib/env-file.js';
 import { createLogger } from '../lib/logger.js';
+import { secretPrefix } from '../lib/secret.js';
 import { loadStubConfig, startStub } from './index.js';
 
 /** `npm run stub`: the stub on its own, configured from STUB_* variables. */
 async function main(): Promise<void> {
   let config;
   try {
+    loadEnvFile();
     config = loadStubConfig(process.env);
   } catch (error) {
     console.error(`stub: bad configuration: ${(error as Error).message}`);
@@ -13,14 +16,16 @@ async function main(): Promise<void> {
   const logger = createLogger(process.env.LOG_LEVEL ?? 'info', 'stub');
   const stub = await startStub(config, { logger });
 
-  // One block on stderr for a human, apart from the JSON logs on stdout.
+  // One block on stderr for a human, apart from the JSON logs on stdout. A key or secret the
+  // operator supplied shows as its prefix only; a generated one whole, so it can be used.
+  const show = (value: string, variable: string) => (process.env[variable]?.trim() ? `${secretPrefix(value)} (from ${variable})` : value);
   process.stderr.write(
     [
       '',
       'mintbot Brand Partner API stub is running',
       `  URL             ${stub.url}/api/v1`,
-      `  API key         ${stub.apiKey()}`,
-      `  webhook secret  ${stub.webhookSecret}`,
+      `  API key         ${show(stub.apiKey(), 'STUB_API_KEY')}`,
+      `  webhook secret  ${show(stub.webhookSecret, 'STUB_WEBHOOK_SECRET')}`,
       `  webhook URL     ${stub.webhookUrl ?? '(none: set STUB_WEBHOOK_URL or pass webhook_url per order)'}`,
       `  database        ${config.dbPath}`,
       '',
