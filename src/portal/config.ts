@@ -55,6 +55,7 @@ const EnvSchema = z.object({
   INQUIRY_RATE_LIMIT: optional(int('INQUIRY_RATE_LIMIT', 1, 100_000)),
   INQUIRY_RATE_WINDOW_SECONDS: optional(int('INQUIRY_RATE_WINDOW_SECONDS', 1, 86_400)),
   ORDER_POLL_SECONDS: optional(int('ORDER_POLL_SECONDS', 1, 3_600)),
+  METRICS_TOKEN: optional(z.string().regex(/^[\x21-\x7e]{16,256}$/, { error: 'METRICS_TOKEN: must be 16-256 printable characters without spaces' })),
 });
 
 export interface PortalConfig {
@@ -83,6 +84,8 @@ export interface PortalConfig {
   inquiryRateWindowMs: number;
   /** How often open orders are polled from the API when no webhook secret is configured. */
   orderPollMs: number;
+  /** Bearer token Prometheus sends to GET /metrics; unset = the admin password guards it. */
+  metricsToken: string | undefined;
   /** True unless the API is the live one: pages show a "TEST MODE" strip. */
   testMode: boolean;
 }
@@ -132,6 +135,7 @@ export function loadPortalConfig(env: Record<string, string | undefined> = proce
     inquiryRateLimit: e.INQUIRY_RATE_LIMIT ?? 5,
     inquiryRateWindowMs: (e.INQUIRY_RATE_WINDOW_SECONDS ?? 600) * 1000,
     orderPollMs: (e.ORDER_POLL_SECONDS ?? 5) * 1000,
+    metricsToken: e.METRICS_TOKEN,
     testMode: (e.MINTOFFICE_API_URL ?? '') !== LIVE_API_URL,
   };
 }

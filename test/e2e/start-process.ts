@@ -34,11 +34,15 @@ export interface StartedProcess {
   waitForStderr(text: string, timeoutMs?: number): Promise<void>;
 }
 
-/** Runs `node main.js` from the repository root (so ./plans.json is found) with exactly `env`. */
-export function startProcess(main: string, env: Record<string, string>): StartedProcess {
+/**
+ * Runs `node main.js` with exactly `env`. By default from the repository root (so ./plans.json is
+ * found) with ENV_FILE=/dev/null, so a developer's own .env cannot change what a test sees; with
+ * `cwd`, from that folder, reading whatever .env the test put there.
+ */
+export function startProcess(main: string, env: Record<string, string>, options: { cwd?: string } = {}): StartedProcess {
   const child = spawn(process.execPath, [main], {
-    cwd: REPO,
-    env: { PATH: process.env.PATH ?? '', ...env },
+    cwd: options.cwd ?? REPO,
+    env: { PATH: process.env.PATH ?? '', ...(options.cwd ? {} : { ENV_FILE: '/dev/null' }), ...env },
     stdio: ['ignore', 'pipe', 'pipe'],
   });
   let err = '';
