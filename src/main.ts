@@ -1,6 +1,7 @@
 import { randomBytes } from 'node:crypto';
 import { EnvFileError, loadEnvFile } from './lib/env-file.js';
 import { createLogger } from './lib/logger.js';
+import { SHUTDOWN_GRACE_MS } from './lib/net.js';
 import { secretPrefix } from './lib/secret.js';
 import { ConfigError, loadPortalConfig, type PortalConfig } from './portal/config.js';
 import { startPortal, type RunningPortal } from './portal/index.js';
@@ -72,17 +73,21 @@ async function main(): Promise<void> {
       process.exit(1); // a second Ctrl+C: do not wait any longer
     }
     stopping = true;
-    process.stderr.write(`\n${signal}: shutting down…\n`);
+    process.stderr.write(`\n${signal}: shutting down (requests in flight get up to ${SHUTDOWN_GRACE_MS / 1000} s)…\n`);
+    // Portal first: a purchase in flight may still need the embedded stub's API.
     const force = setTimeout(() => {
-      process.stderr.write('shutdown took longer than 10 s; exiting anyway\n');
+      process.stderr.write('shutdown did not finish in time; exiting anyway\n');
       process.exit(1);
-    }, 10_000);
+    }, SHUTDOWN_GRACE_MS + 5_000);
     force.unref();
     (async () => {
       await portal.close();
       await stub?.close();
     })().then(
-      () => process.exit(0),
+      () => {
+        process.stderr.write('stopped cleanly\n');
+        process.exit(0);
+      },
       (error: unknown) => {
         process.stderr.write(`shutdown failed: ${(error as Error).message}\n`);
         process.exit(1);

@@ -1,5 +1,6 @@
 import { loadEnvFile } from '../lib/env-file.js';
 import { createLogger } from '../lib/logger.js';
+import { SHUTDOWN_GRACE_MS } from '../lib/net.js';
 import { secretPrefix } from '../lib/secret.js';
 import { loadStubConfig, startStub } from './index.js';
 
@@ -36,7 +37,14 @@ async function main(): Promise<void> {
   const stop = (signal: string) => {
     if (stopping) return;
     stopping = true;
+    // Requests in flight finish (up to 10 s), then deliveries stop: one still in flight is
+    // aborted and stays due, so the next start sends it again.
+    process.stderr.write(`${signal}: stub shutting down…\n`);
     logger.info({ signal }, 'stub shutting down');
+    setTimeout(() => {
+      process.stderr.write('stub: shutdown did not finish in time; exiting anyway\n');
+      process.exit(1);
+    }, SHUTDOWN_GRACE_MS + 5_000).unref();
     stub.close().then(
       () => process.exit(0),
       (error: unknown) => {
