@@ -6,7 +6,7 @@ import { secretPrefix } from './lib/secret.js';
 import { ConfigError, loadPortalConfig, type PortalConfig } from './portal/config.js';
 import { startPortal, type RunningPortal } from './portal/index.js';
 import { loadPlans } from './portal/shop/plans.js';
-import { loadStubConfig, startStub, type RunningStub } from './stub/index.js';
+import { loadStubConfig, startStub, type RunningStub, type StubConfig } from './stub/index.js';
 
 /** Embedded mode retries webhooks quickly so the whole loop is visible in seconds. */
 const EMBEDDED_RETRY_SCHEDULE = [0, 2, 5, 10, 30, 60, 120];
@@ -31,7 +31,7 @@ async function main(): Promise<void> {
   let generatedPassword: string | undefined;
 
   if (!config.apiUrl) {
-    let stubConfig;
+    let stubConfig: StubConfig;
     try {
       stubConfig = loadStubConfig(env, {
         retrySchedule: env.STUB_RETRY_SCHEDULE?.trim() ? undefined : EMBEDDED_RETRY_SCHEDULE,

@@ -15,7 +15,7 @@
  */
 import { readFileSync } from 'node:fs';
 import { parseArgs } from 'node:util';
-import { request } from 'undici';
+import { type Dispatcher, request } from 'undici';
 import { eventId, EventType, formatApiTime, sign } from '../contract/index.js';
 import { loadEnvFile } from '../lib/env-file.js';
 
@@ -57,10 +57,9 @@ function samplePayload(orderId: number, type: string, externalId: string | null,
   };
 }
 
-async function main(): Promise<void> {
-  let values;
+function parseArguments() {
   try {
-    ({ values } = parseArgs({
+    return parseArgs({
       options: {
         url: { type: 'string' },
         secret: { type: 'string' },
@@ -73,10 +72,14 @@ async function main(): Promise<void> {
         help: { type: 'boolean', short: 'h' },
       },
       strict: true,
-    }));
+    }).values;
   } catch (err) {
     fail((err as Error).message);
   }
+}
+
+async function main(): Promise<void> {
+  const values = parseArguments();
   if (values.help) {
     process.stdout.write(`${USAGE}\n`);
     return;
@@ -110,7 +113,7 @@ async function main(): Promise<void> {
   const id = values.id ?? (EventType.safeParse(type).success ? eventId(orderId, type as EventType, now) : `evt_${orderId}_${type}_${now}`);
   const signature = sign(secret, body, Math.floor(now / 1000) + Number(values.skew));
 
-  let res;
+  let res: Dispatcher.ResponseData;
   try {
     res = await request(url, {
       method: 'POST',

@@ -2,11 +2,11 @@ import { loadEnvFile } from '../lib/env-file.js';
 import { createLogger } from '../lib/logger.js';
 import { SHUTDOWN_GRACE_MS } from '../lib/net.js';
 import { secretPrefix } from '../lib/secret.js';
-import { loadStubConfig, startStub } from './index.js';
+import { loadStubConfig, startStub, type StubConfig } from './index.js';
 
 /** `npm run stub`: the stub on its own, configured from STUB_* variables. */
 async function main(): Promise<void> {
-  let config;
+  let config: StubConfig;
   try {
     loadEnvFile();
     config = loadStubConfig(process.env);

@@ -7,7 +7,7 @@ import { join } from 'node:path';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { sign } from '../../src/contract/index.js';
 import { freePort } from '../portal/shop/helpers.js';
-import { startTestStub, type TestStub } from '../support/stub.js';
+import { startTestStub } from '../support/stub.js';
 import { buildForTest, removeBuild, startProcess, type StartedProcess } from './start-process.js';
 
 const SECRET = 'whsec_shutdown_test_0123456789';

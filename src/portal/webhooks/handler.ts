@@ -76,7 +76,7 @@ export function createWebhookHandler(deps: Pick<PortalDeps, 'config' | 'db' | 'l
   function flush(): void {
     const batch = queue;
     queue = [];
-    let results;
+    let results: ReturnType<typeof store.ingestBatch>;
     try {
       results = store.ingestBatch(batch);
     } catch (err) {
