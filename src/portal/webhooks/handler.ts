@@ -76,7 +76,7 @@ export function createWebhookHandler(deps: Pick<PortalDeps, 'config' | 'logger' 
   async function flush(): Promise<void> {
     const batch = queue;
     queue = [];
-    let results: ReturnType<typeof store.ingestBatch>;
+    let results: Awaited<ReturnType<typeof store.ingestBatch>>;
     try {
       // Nothing is answered before this resolves: a 2xx means the event is committed.
       results = await store.ingestBatch(batch);
