@@ -20,7 +20,6 @@ async function main(): Promise<void> {
   const envFile = loadEnvFile();
   const env = process.env;
   let config = loadPortalConfig(env);
-  process.stderr.write(`Starting ${config.apiUrl ? 'the portal' : 'the portal and the embedded API stub'} (settings from ${envFile ?? 'the environment; no .env'})…\n`);
   // What the operator supplied is shown by its prefix only; what this start generated, whole.
   const supplied = {
     apiKey: Boolean(env.STUB_API_KEY?.trim() || config.apiKey),
@@ -29,6 +28,9 @@ async function main(): Promise<void> {
   loadPlans(config.plansFile); // fail on a broken plans file before anything starts listening
   let stub: RunningStub | undefined;
   let generatedPassword: string | undefined;
+  // Said once the configuration is known to be good, before the slower part (databases, ports).
+  const starting = () =>
+    process.stderr.write(`Starting ${config.apiUrl ? 'the portal' : 'the embedded API stub and the portal'} (settings from ${envFile ?? 'the environment; no .env'})…\n`);
 
   if (!config.apiUrl) {
     let stubConfig: StubConfig;
@@ -43,6 +45,7 @@ async function main(): Promise<void> {
     } catch (error) {
       throw new ConfigError((error as Error).message);
     }
+    starting();
     stub = await startStub(stubConfig, { logger: createLogger(config.logLevel, 'stub') }).catch((error: unknown) => {
       throw listenError(error, 'STUB_PORT', stubConfig.host, stubConfig.port);
     });
@@ -58,6 +61,7 @@ async function main(): Promise<void> {
     });
   }
 
+  if (!stub) starting();
   let portal: RunningPortal;
   try {
     portal = await startPortal(config);

@@ -63,7 +63,7 @@ describe('npm start', () => {
     const port = new URL(first.shop).port;
     const second = startProcess(build.main, { PORT: port, STUB_PORT: String(await freePort()), DB_PATH: join(data, 'second.db'), STUB_DB_PATH: join(data, 'second-stub.db') });
     expect(await second.exited).toBe(1);
-    expect(second.stderr()).toMatch(new RegExp(`^PORT: 127\\.0\\.0\\.1:${port} is already in use`));
+    expect(second.stderr()).toMatch(new RegExp(`^Starting [^\\n]*\\nPORT: 127\\.0\\.0\\.1:${port} is already in use`));
   });
 
   it('when nothing is configured, then the embedded stub is wired in, /healthz is green, the admin password is printed, and SIGTERM stops it cleanly', async () => {
