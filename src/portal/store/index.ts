@@ -1,5 +1,6 @@
 import type { AdminReads } from '../admin/queries.js';
 import type { OrderStore } from '../orders/store.js';
+import type { MetricsReads } from '../metrics/metrics.js';
 import type { InquiryStore } from '../partners/store.js';
 import type { WebhookEventStore } from '../webhooks/store.js';
 import type { Db } from './db.js';
@@ -7,6 +8,7 @@ import type { HealthProbe } from './health.js';
 import { SqliteHealthProbe } from './sqlite/health.js';
 import { SqliteAdminReads } from './sqlite/admin-reads.js';
 import { SqliteInquiryStore } from './sqlite/inquiries.js';
+import { SqliteMetricsReads } from './sqlite/metrics-reads.js';
 import { SqliteOrderStore } from './sqlite/orders.js';
 import { SqliteWebhookEventStore } from './sqlite/webhook-events.js';
 
@@ -22,6 +24,8 @@ export interface PortalStores {
   /** The admin console's reads (pages of events, rejected deliveries, orders, inquiries). */
   admin: AdminReads;
   health: HealthProbe;
+  /** What GET /metrics reads per scrape (orders by status, outbox depth). */
+  metrics: MetricsReads;
 }
 
 /** The stores on one SQLite connection. */
@@ -33,5 +37,6 @@ export function sqliteStores(db: Db): PortalStores {
     inquiries: new SqliteInquiryStore(db),
     admin: new SqliteAdminReads(db),
     health: new SqliteHealthProbe(db),
+    metrics: new SqliteMetricsReads(db),
   };
 }

@@ -62,9 +62,11 @@ export type WebhookHandler = (req: IncomingMessage, res: ServerResponse) => void
  * the exact bytes (nothing is parsed before), event headers, UTF-8, JSON object; then one
  * transaction stores and applies the event. Nothing slow runs here: no outbound call, no info log.
  */
-export function createWebhookHandler(deps: Pick<PortalDeps, 'config' | 'logger' | 'stores'>): WebhookHandler {
-  const { config, logger } = deps;
+export function createWebhookHandler(deps: Pick<PortalDeps, 'config' | 'logger' | 'stores' | 'metrics'>): WebhookHandler {
+  const { config, logger, metrics } = deps;
   const store = deps.stores.webhookEvents;
+  // When each request arrived, for the ingest-latency metric (the response object is the key).
+  const arrivedAt = new WeakMap<ServerResponse, number>();
 
   interface Pending extends IncomingEvent {
     res: ServerResponse;
@@ -83,7 +85,7 @@ export function createWebhookHandler(deps: Pick<PortalDeps, 'config' | 'logger' 
     } catch (err) {
       // Not acknowledged, so the sender retries; the retry is stored once.
       logger.error({ err, events: batch.length }, 'webhook: could not store a batch of events');
-      for (const p of batch) send(p.res, 500, FAILED, p.requestId);
+      for (const p of batch) send(p.res, 500, FAILED, p.requestId, 'failed');
       return;
     }
     const debug = logger.isLevelEnabled('debug');
@@ -92,11 +94,11 @@ export function createWebhookHandler(deps: Pick<PortalDeps, 'config' | 'logger' 
       const outcome = results[i]!;
       if (outcome instanceof Error) {
         logger.error({ reqId: p.requestId, err: outcome, eventId: p.eventId }, 'webhook: could not store the event');
-        send(p.res, 500, FAILED, p.requestId);
+        send(p.res, 500, FAILED, p.requestId, 'failed');
         continue;
       }
       if (debug) logger.debug({ reqId: p.requestId, eventId: p.eventId, eventType: p.eventType, ...outcome }, 'webhook received');
-      send(p.res, 200, outcome.stored ? STORED : REPLAYED, p.requestId);
+      send(p.res, 200, outcome.stored ? STORED : REPLAYED, p.requestId, outcome.stored ? 'stored' : 'replayed');
     }
   }
 
@@ -104,7 +106,8 @@ export function createWebhookHandler(deps: Pick<PortalDeps, 'config' | 'logger' 
     flush().catch((err: unknown) => logger.error({ err }, 'webhook: a batch could not be answered'));
   }
 
-  function send(res: ServerResponse, status: number, body: string, requestId: string, close = false): void {
+  function send(res: ServerResponse, status: number, body: string, requestId: string, verdict: string, close = false): void {
+    metrics.webhookAnswered(verdict, (performance.now() - (arrivedAt.get(res) ?? performance.now())) / 1000);
     const headers: Record<string, string | number> = {
       'Content-Type': 'application/json',
       'Content-Length': body.length,
@@ -124,10 +127,10 @@ export function createWebhookHandler(deps: Pick<PortalDeps, 'config' | 'logger' 
     const a = ANSWERS[reason];
     // Answered once the refusal is recorded (or failed to be), so the admin page shows what the sender saw.
     store.reject({ reason, eventId, eventType, body }).then(
-      () => send(res, a.status, a.body, requestId, close),
+      () => send(res, a.status, a.body, requestId, reason, close),
       (err: unknown) => {
         logger.error({ reqId: requestId, err }, 'webhook: could not record a rejected delivery');
-        send(res, a.status, a.body, requestId, close);
+        send(res, a.status, a.body, requestId, reason, close);
       },
     );
   }
@@ -162,6 +165,7 @@ export function createWebhookHandler(deps: Pick<PortalDeps, 'config' | 'logger' 
   }
 
   return (req, res) => {
+    arrivedAt.set(res, performance.now());
     const existing = res.getHeader('X-Request-Id');
     const requestId = typeof existing === 'string' ? existing : requestIdFor(req.headers['x-request-id']);
 
