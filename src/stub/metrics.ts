@@ -3,6 +3,9 @@ import { Counter, Gauge, Registry } from 'prom-client';
 import { exposition } from '../lib/process-metrics.js';
 import type { StubStore } from './store/index.js';
 
+/** Where the stub's routers are mounted (src/stub/app.ts). */
+export const STUB_MOUNTS = ['/api/v1', '/checkout', '/_stub'] as const;
+
 /**
  * The stub's own Prometheus metrics: requests by route and status, and its webhook queue
  * (pending and exhausted deliveries, read from its database per scrape).
@@ -34,8 +37,10 @@ export class StubMetrics {
   }
 
   requestAnswered(req: Request, status: number): void {
-    // The route template, never the concrete path: ids would make the label set unbounded.
-    const route = req.route ? `${req.baseUrl}${String(req.route.path)}` : 'unmatched';
+    // The route template, never the concrete path: ids would make the label set unbounded. When
+    // a route passed an error on, Express has already reset req.baseUrl: take the mount from the URL.
+    const mount = req.baseUrl || (STUB_MOUNTS.find((m) => req.originalUrl.startsWith(`${m}/`)) ?? '');
+    const route = req.route ? `${mount}${String(req.route.path)}` : 'unmatched';
     this.requests.inc({ route, status: String(status) });
   }
 

@@ -15,13 +15,12 @@ export function withAccessLog(logger: Logger, listener: RequestListener): Reques
     // The id is fixed here so the log line, the X-Request-Id header and any error line agree.
     const requestId = responseRequestId(req, res);
     res.setHeader('X-Request-Id', requestId);
+    // Read now: Express rewrites req.url inside mounted routers (/admin/x becomes /x).
+    const url = req.url ?? '';
+    const query = url.indexOf('?');
+    const path = query === -1 ? url : url.slice(0, query);
     res.once('finish', () => {
-      const url = req.url ?? '';
-      const query = url.indexOf('?');
-      logger.info(
-        { request_id: requestId, method: req.method, path: query === -1 ? url : url.slice(0, query), status: res.statusCode, ms: Math.round(performance.now() - started) },
-        'request',
-      );
+      logger.info({ request_id: requestId, method: req.method, path, status: res.statusCode, ms: Math.round(performance.now() - started) }, 'request');
     });
     listener(req, res);
   };
