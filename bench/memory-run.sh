@@ -1,7 +1,7 @@
 #!/usr/bin/env bash
 # Memory and throughput of two builds side by side, each started with ITS OWN shipped command
 # (the node flags of its package.json `start`; the Dockerfile's CMD repeats them):
-#   bash bench/memory-run.sh <baseline dir> [runs=3] [duration=10s] [connections=32]
+#   [KINDS="webhook shop"] bash bench/memory-run.sh <baseline dir> [runs=3] [duration=10s] [connections=32]
 # <baseline dir> is a built checkout to compare against, e.g. today's main:
 #   git worktree add /tmp/base main && ln -s "$PWD/node_modules" /tmp/base/ && (cd /tmp/base && npm run build)
 # The other side is this checkout (built here). Per round, each side runs, alternating which goes first:
@@ -70,13 +70,14 @@ median() { sort -n | awk '{a[NR]=$1} END {if (NR%2) print a[(NR+1)/2]; else prin
 
 echo "node $(node --version), $(nproc) cores, wrk -t1 -c$CONNS -d$DURATION, $RUNS rounds, LOG_LEVEL=$LOG_LEVEL, load average before: $(cut -d' ' -f1-3 /proc/loadavg)"
 for i in 0 1; do echo "${LABELS[$i]}: $(cd "${ROOTS[$i]}" && git log --oneline -1 2>/dev/null | cut -c1-60) — node ${FLAGS[$i]} dist/src/main.js"; done
+KINDS=${KINDS:-webhook shop}
 for run in $(seq 1 "$RUNS"); do
-  for kind in webhook shop; do
+  for kind in $KINDS; do
     if (( run % 2 )); then measure 0 "$kind"; measure 1 "$kind"; else measure 1 "$kind"; measure 0 "$kind"; fi
   done
 done
 echo "medians:"
-for kind in webhook shop; do
+for kind in $KINDS; do
   for i in 0 1; do
     f="$OUT/$i-$kind.res"
     printf '%-8s %-8s %10s req/s  p99 %7s ms  %4s us CPU/req  peak RSS %4s MB  (RSS runs: %s)\n' "$kind" "${LABELS[$i]}" \
