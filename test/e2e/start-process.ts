@@ -1,11 +1,16 @@
 import { spawn, type ChildProcess } from 'node:child_process';
-import { mkdtempSync, rmSync, symlinkSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, readFileSync, rmSync, symlinkSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { buildSync } from 'esbuild';
 
 export const REPO = fileURLToPath(new URL('../..', import.meta.url));
+
+/** The node flags of package.json's `start` (memory limits): spawned processes run as npm start does. */
+export const START_FLAGS = (JSON.parse(readFileSync(join(REPO, 'package.json'), 'utf8')) as { scripts: { start: string } }).scripts.start
+  .split(/\s+/)
+  .filter((word) => word.startsWith('--'));
 
 /**
  * Builds src/ the way `npm run build` lays it out (dist/src/…, with views/, public/ and
@@ -40,7 +45,7 @@ export interface StartedProcess {
  * `cwd`, from that folder, reading whatever .env the test put there.
  */
 export function startProcess(main: string, env: Record<string, string>, options: { cwd?: string } = {}): StartedProcess {
-  const child = spawn(process.execPath, [main], {
+  const child = spawn(process.execPath, [...START_FLAGS, main], {
     cwd: options.cwd ?? REPO,
     env: { PATH: process.env.PATH ?? '', ...(options.cwd ? {} : { ENV_FILE: '/dev/null' }), ...env },
     stdio: ['ignore', 'pipe', 'pipe'],
