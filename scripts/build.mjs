@@ -1,4 +1,4 @@
-// `npm run build` (and before npm start / stub / webhook:send): transpile src/ and bench/ into
+// `npm run build` (and before npm start / stub / webhook:send): transpile src/, bench/ and faults/ into
 // dist/ with esbuild, one output file per source file, in a fraction of a second. esbuild only
 // strips types; `npm run typecheck` (part of `npm test`) is what checks them.
 import { build, context } from 'esbuild';
@@ -10,7 +10,7 @@ export const ROOT = fileURLToPath(new URL('..', import.meta.url));
 /** @type {import('esbuild').BuildOptions} */
 export const buildOptions = {
   absWorkingDir: ROOT,
-  entryPoints: ['src/**/*.ts', 'bench/**/*.ts'],
+  entryPoints: ['src/**/*.ts', 'bench/**/*.ts', 'faults/**/*.ts'],
   outdir: 'dist',
   outbase: '.',
   format: 'esm',
@@ -32,7 +32,7 @@ export function startFlags() {
 /** Builds once; prints one progress line on stderr unless quiet. */
 export async function buildOnce({ quiet = false } = {}) {
   const started = performance.now();
-  if (!quiet) process.stderr.write('build: transpiling src/ and bench/ to dist/ with esbuild… ');
+  if (!quiet) process.stderr.write('build: transpiling src/, bench/ and faults/ to dist/ with esbuild… ');
   const result = await build({ ...buildOptions, metafile: true });
   if (!quiet) {
     const files = Object.keys(result.metafile.outputs).filter((f) => f.endsWith('.js')).length;

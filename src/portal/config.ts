@@ -56,6 +56,11 @@ const EnvSchema = z.object({
   INQUIRY_RATE_WINDOW_SECONDS: optional(int('INQUIRY_RATE_WINDOW_SECONDS', 1, 86_400)),
   ORDER_POLL_SECONDS: optional(int('ORDER_POLL_SECONDS', 1, 3_600)),
   METRICS_TOKEN: optional(z.string().regex(/^[\x21-\x7e]{16,256}$/, { error: 'METRICS_TOKEN: must be 16-256 printable characters without spaces' })),
+  WAL_LIMIT_MB: optional(int('WAL_LIMIT_MB', 1, 65_536)),
+  BUY_RATE_LIMIT: optional(int('BUY_RATE_LIMIT', 1, 100_000)),
+  BUY_RATE_WINDOW_SECONDS: optional(int('BUY_RATE_WINDOW_SECONDS', 1, 86_400)),
+  BUY_OPEN_ORDERS_LIMIT: optional(int('BUY_OPEN_ORDERS_LIMIT', 1, 100_000)),
+  DEPLOY_QUOTA: optional(int('DEPLOY_QUOTA', 1, 1_000_000)),
 });
 
 export interface PortalConfig {
@@ -86,6 +91,15 @@ export interface PortalConfig {
   orderPollMs: number;
   /** Bearer token Prometheus sends to GET /metrics; unset = the admin password guards it. */
   metricsToken: string | undefined;
+  /** New orders + renewals one client may start per buyRateWindowMs. */
+  buyRateLimit: number;
+  buyRateWindowMs: number;
+  /** Unpaid orders (each holding a deploy slot for 24 h) one client may have at once. */
+  buyOpenOrdersLimit: number;
+  /** The partner's deploy slots (mintbot's default is 10), for the admin's "needs attention". */
+  deployQuota: number;
+  /** The most disk the SQLite write-ahead log may take (WAL_LIMIT_MB). */
+  walLimitBytes: number;
   /** True unless the API is the live one: pages show a "TEST MODE" strip. */
   testMode: boolean;
 }
@@ -136,6 +150,11 @@ export function loadPortalConfig(env: Record<string, string | undefined> = proce
     inquiryRateWindowMs: (e.INQUIRY_RATE_WINDOW_SECONDS ?? 600) * 1000,
     orderPollMs: (e.ORDER_POLL_SECONDS ?? 5) * 1000,
     metricsToken: e.METRICS_TOKEN,
+    walLimitBytes: (e.WAL_LIMIT_MB ?? 64) * 1024 * 1024,
+    buyRateLimit: e.BUY_RATE_LIMIT ?? 5,
+    buyRateWindowMs: (e.BUY_RATE_WINDOW_SECONDS ?? 600) * 1000,
+    buyOpenOrdersLimit: e.BUY_OPEN_ORDERS_LIMIT ?? 2,
+    deployQuota: e.DEPLOY_QUOTA ?? 10,
     testMode: (e.MINTOFFICE_API_URL ?? '') !== LIVE_API_URL,
   };
 }

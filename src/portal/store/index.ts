@@ -1,4 +1,5 @@
 import type { AdminReads } from '../admin/queries.js';
+import type { RateStore } from '../limits/store.js';
 import type { OrderStore } from '../orders/store.js';
 import type { MetricsReads } from '../metrics/metrics.js';
 import type { InquiryStore } from '../partners/store.js';
@@ -10,6 +11,7 @@ import { SqliteAdminReads } from './sqlite/admin-reads.js';
 import { SqliteInquiryStore } from './sqlite/inquiries.js';
 import { SqliteMetricsReads } from './sqlite/metrics-reads.js';
 import { SqliteOrderStore } from './sqlite/orders.js';
+import { SqliteRateStore } from './sqlite/rate-hits.js';
 import { SqliteWebhookEventStore } from './sqlite/webhook-events.js';
 
 /**
@@ -26,6 +28,8 @@ export interface PortalStores {
   health: HealthProbe;
   /** What GET /metrics reads per scrape (orders by status, outbox depth). */
   metrics: MetricsReads;
+  /** Per-client limits that hold across processes (buy and renew, admin sign-in). */
+  rates: RateStore;
 }
 
 /** The stores on one SQLite connection. */
@@ -38,5 +42,6 @@ export function sqliteStores(db: Db): PortalStores {
     admin: new SqliteAdminReads(db),
     health: new SqliteHealthProbe(db),
     metrics: new SqliteMetricsReads(db),
+    rates: new SqliteRateStore(db),
   };
 }

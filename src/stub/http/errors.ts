@@ -1,8 +1,10 @@
 import type { ErrorRequestHandler, Request, RequestHandler, Response } from 'express';
+import { TOO_DEEP_MESSAGE } from '../../lib/json-depth.js';
 import type { Logger } from '../../lib/logger.js';
 import { ApiError } from '../domain/api-error.js';
 
 export function sendApiError(req: Request, res: Response, error: ApiError): void {
+  res.locals.errorCode = error.code;
   res.set(error.headers);
   res.status(error.status).json({
     error: { code: error.code, message: error.message, request_id: req.id },
@@ -26,6 +28,8 @@ function fromBodyParser(error: { type?: unknown; status?: unknown; limit?: unkno
       return new ApiError('validation_error', `body: must be at most ${error.limit} bytes`, { status: 413 });
     case 'entity.parse.failed':
       return new ApiError('validation_error', 'body: is not valid JSON');
+    case 'entity.too.deep':
+      return new ApiError('validation_error', `body: ${TOO_DEEP_MESSAGE}`);
     case 'charset.unsupported':
     case 'encoding.unsupported':
       return new ApiError('validation_error', 'body: must be UTF-8 JSON (unsupported charset or encoding)');
@@ -49,6 +53,7 @@ export function errorHandler(logger: Logger, renderHtml: HtmlErrorRenderer): Err
     // The fake checkout is a browser flow: it answers pages, not JSON.
     if (req.path.startsWith('/checkout/')) {
       if (!known) logger.error({ err, request_id: req.id }, 'unhandled error on checkout page');
+      if (known) res.set(known.headers);
       renderHtml(req, res, known?.status ?? 500, known ? known.message : 'Something went wrong on our side.');
       return;
     }
