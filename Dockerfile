@@ -11,6 +11,7 @@ RUN npm ci
 COPY scripts scripts
 COPY src src
 COPY bench bench
+COPY faults faults
 RUN npm run build && npm prune --omit=dev
 
 FROM node:24-bookworm-slim

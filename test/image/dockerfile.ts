@@ -3,6 +3,8 @@ import { join } from 'node:path';
 
 /** What the Dockerfile's final stage does, read from the Dockerfile itself. */
 export interface RuntimeImage {
+  /** Paths the build stage copies from the build context (what `npm run build` needs). */
+  buildContext: string[];
   /** Paths copied from the build stage (e.g. dist, node_modules). */
   fromBuild: string[];
   /** Paths copied from the build context (e.g. package.json, views). */
@@ -17,8 +19,10 @@ export interface RuntimeImage {
 export function readRuntimeImage(repo: string): RuntimeImage {
   const text = readFileSync(join(repo, 'Dockerfile'), 'utf8').replace(/\\\n\s*/g, ' ');
   const lines = text.split('\n').map((l) => l.trim()).filter((l) => l && !l.startsWith('#'));
-  const final = lines.slice(lines.map((l) => l.startsWith('FROM ')).lastIndexOf(true));
-  const image: RuntimeImage = { fromBuild: [], fromContext: [], env: {}, healthcheck: '', cmd: [] };
+  const finalStart = lines.map((l) => l.startsWith('FROM ')).lastIndexOf(true);
+  const final = lines.slice(finalStart);
+  const image: RuntimeImage = { buildContext: [], fromBuild: [], fromContext: [], env: {}, healthcheck: '', cmd: [] };
+  for (const line of lines.slice(0, finalStart).filter((l) => l.startsWith('COPY '))) image.buildContext.push(...line.split(/\s+/).slice(1, -1));
   for (const line of final) {
     const [instruction, ...rest] = line.split(/\s+/);
     if (instruction === 'COPY') {

@@ -35,7 +35,7 @@ describe.runIf(process.env.IMAGE_TEST)('the Docker image, step by step', () => {
     async () => {
       // Build stage: the same build as `RUN npm run build`, from this checkout.
       const build = join(dir, 'build');
-      for (const path of ['package.json', 'package-lock.json', 'scripts', 'src', 'bench']) cpSync(join(REPO, path), join(build, path), { recursive: true });
+      for (const path of image.buildContext) cpSync(join(REPO, path), join(build, path), { recursive: true });
       mkdirSync(join(build, 'node_modules'));
       cpSync(join(REPO, 'node_modules', 'esbuild'), join(build, 'node_modules', 'esbuild'), { recursive: true, dereference: true });
       cpSync(join(REPO, 'node_modules', '@esbuild'), join(build, 'node_modules', '@esbuild'), { recursive: true, dereference: true });
