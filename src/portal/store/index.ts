@@ -3,6 +3,7 @@ import type { AdminReads } from '../admin/queries.js';
 import type { PortalConfig } from '../config.js';
 import type { RateStore } from '../limits/store.js';
 import type { OrderStore } from '../orders/store.js';
+import type { MetricsReads } from '../metrics/metrics.js';
 import type { InquiryStore } from '../partners/store.js';
 import type { WebhookEventStore } from '../webhooks/store.js';
 import { POSTGRES_ADMIN, SQLITE_ADMIN, SqlAdminReads } from './admin-reads.js';
@@ -18,6 +19,7 @@ import { PgSql } from './postgres/sql.js';
 import { PgWebhookEventStore } from './postgres/webhook-events.js';
 import type { Sql } from './sql.js';
 import { sqliteInquiryStore } from './sqlite/inquiries.js';
+import { SqlMetricsReads } from './metrics-reads.js';
 import { SqliteOrderStore } from './sqlite/orders.js';
 import { SqliteRateStore } from './sqlite/rate-hits.js';
 import { SqliteSql } from './sqlite/sql.js';
@@ -37,6 +39,8 @@ export interface PortalStores {
   health: HealthProbe;
   /** Small values kept across restarts and shared by processes (settings, the CSRF key). */
   kv: KvStore;
+  /** What GET /metrics reads per scrape (orders by status, outbox depth). */
+  metrics: MetricsReads;
   /** Per-client limits that hold across processes (buy and renew, admin sign-in, inquiries). */
   rates: RateStore;
 }
@@ -64,6 +68,7 @@ export async function openDatabase(config: PortalConfig, logger: Logger): Promis
     admin: new SqlAdminReads(sql, SQLITE_ADMIN),
     health: new SqlHealthProbe(sql),
     kv: new SqlKvStore(sql),
+    metrics: new SqlMetricsReads(sql),
     rates: new SqliteRateStore(db),
   };
   return { stores, sql, sqlite: db, close: once(async () => void db.close()) };
@@ -93,6 +98,7 @@ async function openPostgres(config: PortalConfig, logger: Logger): Promise<Opene
     admin: new SqlAdminReads(sql, POSTGRES_ADMIN),
     health: new SqlHealthProbe(sql),
     kv: new SqlKvStore(sql),
+    metrics: new SqlMetricsReads(sql),
     rates: new PgRateStore(pool),
   };
   return { stores, sql, sqlite: undefined, close: once(() => pool.end()) };

@@ -119,7 +119,7 @@ export class PgWebhookEventStore implements WebhookEventStore {
     }
     if (toApply.length === 0) return outcomes;
     const applied = await this.orders.applyEvents(tx, toApply, result?.rows ?? [], now);
-    applyAt.forEach((i, n) => (outcomes[i] = { stored: true, applied: applied[n]! }));
+    for (const [n, i] of applyAt.entries()) outcomes[i] = { stored: true, applied: applied[n]! };
     return outcomes;
   }
 }
