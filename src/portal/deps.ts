@@ -1,5 +1,6 @@
 import type { Eta } from 'eta';
 import type { Logger } from '../lib/logger.js';
+import type { I18n } from './i18n/index.js';
 import type { PortalConfig } from './config.js';
 import type { MintOfficeClient } from './mintoffice/client.js';
 import type { SettingsCache } from './mintoffice/settings-cache.js';
@@ -13,4 +14,6 @@ export interface PortalDeps {
   api: MintOfficeClient;
   settings: SettingsCache;
   views: Eta;
+  /** The shop's languages and their message catalogues (locales/). */
+  i18n: I18n;
 }

@@ -11,6 +11,8 @@ import { SettingsCache } from './mintoffice/settings-cache.js';
 import { OrderPoller } from './orders/poller.js';
 import { OrderStore } from './orders/store.js';
 import { createShopFastPath } from './shop/fast-path.js';
+import { loadPlans } from './shop/plans.js';
+import { I18n } from './i18n/index.js';
 import { InquiryNotifier } from './partners/notifier.js';
 import { openPortalDb } from './store/db.js';
 import { WalCheckpointer } from './webhooks/checkpointer.js';
@@ -52,7 +54,9 @@ export function createPortal(config: PortalConfig, options: PortalOptions = {}):
   });
   const settings = new SettingsCache(api, db, logger, config.settingsRefreshMs);
   const views = createViews({ cache: true });
-  const deps: PortalDeps = { config, db, logger, api, settings, views };
+  // The shop speaks every language the plans file lists that has a catalogue in locales/.
+  const i18n = new I18n(loadPlans(config.plansFile).languages.map((l) => l.code));
+  const deps: PortalDeps = { config, db, logger, api, settings, views, i18n };
   const app = createPortalApp(deps);
   const webhook = createWebhookHandler(deps);
   // GET / and /buy: pre-rendered pages with the same headers, without Express's per-request cost.
