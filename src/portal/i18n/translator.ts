@@ -28,7 +28,7 @@ export class Translator {
     private readonly catalogue: Catalogue,
     private readonly source: Catalogue,
   ) {
-    this.dates = new Intl.DateTimeFormat(lang, { day: 'numeric', month: 'long', year: 'numeric', hour: '2-digit', minute: '2-digit', timeZone: 'UTC', timeZoneName: 'short' });
+    this.dates = new Intl.DateTimeFormat(lang, { day: 'numeric', month: 'long', year: 'numeric', hour: '2-digit', minute: '2-digit', hourCycle: 'h23', timeZone: 'UTC', timeZoneName: 'short' });
   }
 
   /** The message for `key` as plain text (templates escape it). */

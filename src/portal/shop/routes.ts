@@ -217,7 +217,8 @@ export function shopRouter(deps: PortalDeps): Router {
   const statusPage = (req: Request, res: Response, found: ReturnType<typeof lookup>, renewError?: string): { html: string; lang: string } => {
     const lang = requestLanguage(i18n, req, res, { order: found?.order.language });
     const fromCheckout = req.query.paid === '1';
-    const language = pageLanguage(i18n, lang, '/thank-you', plainQuery(req.originalUrl, ['ref', 'paid']));
+    // The switcher keeps the order in its links only when there is one (an unknown ref is not echoed).
+    const language = pageLanguage(i18n, lang, '/thank-you', found ? plainQuery(req.originalUrl, ['ref', 'paid']) : {});
     if (!found) return { html: render('portal/thank-you', '/thank-you', { title: language.tr.t('thankYou.title'), order: null }, language), lang };
     const data = statusData(found, language, fromCheckout, renewError);
     const html = render('portal/thank-you', '/thank-you', {

@@ -79,10 +79,12 @@ describe('POST /partners (the form, without JavaScript)', () => {
     portal = open();
     const res = await submit({ name: 'Ada', email: 'ada-at-example', company: 'Acme', website: 'ftp://acme.example', type: 'ai_provider', message: '  ' });
     expect(res.status).toBe(400);
-    expect(visible(res.text)).toContain('Please correct the 3 fields marked below.');
-    expect(res.text).toContain('<p class="field-error" id="email-error">email must be a valid email address, like name@example.com</p>');
-    expect(res.text).toContain('<p class="field-error" id="website-error">website must be an http or https URL, like https://example.com</p>');
-    expect(res.text).toContain('<p class="field-error" id="message-error">message is required</p>');
+    expect(visible(res.text)).toContain('Please correct the 3 fields below:');
+    expect(res.text).toContain('<p class="field-error" id="email-error">Please enter a valid email address, like name@example.com.</p>');
+    expect(res.text).toContain('<p class="field-error" id="website-error">Please enter a website address, like https://example.com.</p>');
+    expect(res.text).toContain('<p class="field-error" id="message-error">Please fill in “How would you like to work together?”.</p>');
+    // The summary, focused on arrival, links to each field in the form's order.
+    expect(res.text).toMatch(/<div class="error-summary" id="error-summary" role="alert" tabindex="-1" autofocus>[\s\S]*<a href="#email">[\s\S]*<a href="#website">[\s\S]*<a href="#message">/);
     expect(res.text).toMatch(/id="email" name="email" value="ada-at-example"[^>]* aria-invalid="true" aria-describedby="email-error"/);
     expect(res.text).toMatch(/id="name" name="name" value="Ada"/);
     expect(res.text).toMatch(/id="company" name="company" value="Acme"/);
@@ -130,7 +132,7 @@ describe('POST /partners (the form, without JavaScript)', () => {
     const res = await submit({ ...VALID, message: 'second try' });
     expect(res.status).toBe(429);
     expect(res.headers['retry-after']).toBe('120');
-    expect(res.text).toContain('<div class="notice error" role="alert">Rate limit exceeded - please try again in 120 seconds.</div>');
+    expect(visible(res.text)).toContain('Too many inquiries from your network. Please try again in 120 seconds.');
     expect(res.text).toContain('second try</textarea>');
     expect(inquiryRows(portal.deps.db)).toHaveLength(1);
   });
@@ -150,7 +152,7 @@ describe('POST /partners (the form, without JavaScript)', () => {
     const res = await submit(`name=a&email=a%40b.co&message=${'z'.repeat(1024 * 1024)}`);
     expect(res.status).toBe(413);
     expect(res.headers['content-type']).toMatch(/^text\/html/);
-    expect(visible(res.text)).toContain('Request body too large (the limit is 64 KB).');
+    expect(visible(res.text)).toContain('That request is too large.');
     expect(res.text).toContain('<form method="post"');
   });
 });

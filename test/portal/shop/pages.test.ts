@@ -61,7 +61,7 @@ describe('landing page and picker', () => {
     expect(home.text).toContain('<strong>Free</strong>'); // trial is free whatever the API says
     const buy = await request(shop.target).get('/buy');
     expect(buy.status).toBe(200);
-    expect(buy.text).toContain('Total at checkout');
+    expect(buy.text).toContain('Shown at checkout');
     expect(buy.text).toContain('Credit bundles are not available right now');
   });
 

@@ -57,21 +57,21 @@ describe('the order status page', () => {
     expect(page.status).toBe(200);
     expect(page.headers['cache-control']).toBe('no-store');
     expect(page.text).toContain('Waiting for your payment');
-    expect(page.text).toContain('<noscript><meta http-equiv="refresh" content="5"></noscript>');
+    expect(page.text).toContain(`<noscript><meta http-equiv="refresh" content="2;url=/thank-you?ref=${ref}"></noscript>`);
     expect(page.text).toContain('<script src="/static/js/order-status.js" defer></script>');
     expect(page.text).toContain(`href="/thank-you?ref=${ref}">Refresh</a>`);
     expect(page.text).toContain(`href="${checkout}"`);
-    expect(await statusOf(shop, ref)).toEqual({ status: 'awaiting_payment', final: false });
+    expect(await statusOf(shop, ref)).toMatchObject({ status: 'awaiting_payment', final: false });
   });
 
   it('when the customer pays, then webhooks move the page to ready with the panel link and expiry, and it stops refreshing', async () => {
     shop = await startShop({ listening: true });
     const ref = await buyAndPay(shop, 'ready');
-    expect(await statusOf(shop, ref)).toEqual({ status: 'ready', final: true });
+    expect(await statusOf(shop, ref)).toMatchObject({ status: 'ready', final: true });
     const page = await request(shop.target).get(`/thank-you?ref=${ref}`);
     expect(page.text).toContain('Your agent is ready');
     expect(page.text).toMatch(/href="https:\/\/agent\d+\.example\.com\/panel"/);
-    expect(page.text).toMatch(/Runs until <strong>\d{1,2} \w+ \d{4}, \d\d:\d\d UTC<\/strong>/);
+    expect(page.text).toMatch(/Runs until <strong>\w+ \d{1,2}, \d{4} at \d\d:\d\d UTC<\/strong>/);
     expect(page.text).not.toContain('http-equiv="refresh"');
     expect(page.text).not.toContain('order-status.js');
     expect(page.text).toContain('action="/renew"');
@@ -95,12 +95,20 @@ describe('the order status page', () => {
     // Paid already: the way forward is support, never a second purchase.
     expect(page.text).toContain('>Write to support</a>');
     expect(page.text).not.toContain('Try again');
-    expect(await statusOf(shop, ref)).toEqual({ status: 'failed', final: true });
+    expect(await statusOf(shop, ref)).toMatchObject({ status: 'failed', final: true });
   });
 
   it('when a trial is bought with 12 months and credit, then it is ordered as 24 free hours without credit, and once ready it offers a plan instead of a renewal', async () => {
     shop = await startShop({ listening: true });
-    const { checkout, ref } = await buy(shop, { plan: 'trial', duration_months: '12', credit_usd: '50', language: 'en' });
+    // Without script the months and credit stay in the post: the form comes back saying they were set aside.
+    const refused = await request(shop.target).post('/buy').type('form').send({ plan: 'trial', duration_months: '12', credit_usd: '50', language: 'en', idempotency_key: formKey((await request(shop.target).get('/buy?plan=trial')).text) });
+    expect(refused.status).toBe(200);
+    expect(refused.text).toContain('the length and credit you picked were set aside');
+    expect(refused.text).toMatch(/<dd id="summary-duration">24 hours<\/dd>/);
+    expect(refused.text).toMatch(/<dd id="summary-credit">No credit<\/dd>/);
+    expect(refused.text).toMatch(/<dd><strong id="order-total">Free<\/strong><\/dd>/);
+    expect(shop.orders()).toHaveLength(0);
+    const { checkout, ref } = await buy(shop, { plan: 'trial', language: 'en' });
     const row = shop.order(ref)!;
     expect(row).toMatchObject({ tier: 'trial', duration_months: 1, credit_usd: 0 });
     expect(await stubApi(shop.stub!, `/orders/${row.api_order_id}`)).toMatchObject({ tier: 'trial', duration_months: 1, credit_usd: 0, amount_cents: 0 });
@@ -134,15 +142,17 @@ describe('the order status page', () => {
     expect(cancelled.location).toBe(`${shop.baseUrl}/cancel?plan=s4&duration_months=12&credit_usd=20&language=de`);
     const page = await request(shop.target).get(new URL(cancelled.location!).pathname + new URL(cancelled.location!).search);
     expect(page.status).toBe(200);
-    expect(page.text).toContain('nothing was charged');
+    // The language the customer picked is the page's language too.
+    expect(page.text).toContain('<html lang="de">');
+    expect(page.text).toContain('Es wurde nichts berechnet');
     expect(page.text).toContain('name="plan" value="s4" data-name="Pro" data-price-cents="4800" checked');
     expect(page.text).toMatch(/name="duration_months" value="12"[^>]* checked/);
-    expect(page.text).toMatch(/name="credit_usd" value="20" checked/);
-    expect(page.text).toMatch(/<option value="de" selected>/);
+    expect(page.text).toMatch(/name="credit_usd" value="20"[^>]* checked/);
+    expect(page.text).toMatch(/<option value="de" lang="de" selected>/);
     // An edited or stale link still gives a valid form with the defaults.
     const odd = await request(shop.target).get('/cancel?plan=s4&duration_months=7&credit_usd=999&language=xx');
     expect(odd.text).toMatch(/name="duration_months" value="1"[^>]* checked/);
-    expect(odd.text).toMatch(/name="credit_usd" value="0" checked/);
+    expect(odd.text).toMatch(/name="credit_usd" value="0"[^>]* checked/);
     await vi.waitFor(async () => expect((await statusOf(shop!, ref)).status).toBe('cancelled'), { timeout: 8_000, interval: 50 });
     expect((await request(shop.target).get(`/thank-you?ref=${ref}`)).text).toContain('Nothing was charged');
   });
@@ -161,7 +171,7 @@ describe('the order status page', () => {
     const paid = await checkoutAction(renew.headers.location as string, 'pay');
     expect(refOf(paid.location!)).toBe(renewal.ref);
     await vi.waitFor(() => expect(shop!.order(ref)!.expires_at! > before).toBe(true), { timeout: 8_000, interval: 50 });
-    await vi.waitFor(async () => expect(await statusOf(shop!, renewal.ref)).toEqual({ status: 'paid', final: true }), { timeout: 8_000, interval: 50 });
+    await vi.waitFor(async () => expect(await statusOf(shop!, renewal.ref)).toMatchObject({ status: 'paid', final: true }), { timeout: 8_000, interval: 50 });
     const renewed = await request(shop.target).get(`/thank-you?ref=${renewal.ref}`);
     expect(renewed.text).toContain('your agent is renewed');
     expect(renewed.text).toContain(`href="/thank-you?ref=${ref}"`);
