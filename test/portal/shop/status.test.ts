@@ -154,7 +154,9 @@ describe('the order status page', () => {
     expect(odd.text).toMatch(/name="duration_months" value="1"[^>]* checked/);
     expect(odd.text).toMatch(/name="credit_usd" value="0"[^>]* checked/);
     await vi.waitFor(async () => expect((await statusOf(shop!, ref)).status).toBe('cancelled'), { timeout: 8_000, interval: 50 });
-    expect((await request(shop.target).get(`/thank-you?ref=${ref}`)).text).toContain('Nothing was charged');
+    // The order's page speaks the order's language, unless the customer chose another one.
+    expect((await request(shop.target).get(`/thank-you?ref=${ref}`)).text).toContain('Diese Bestellung wurde storniert');
+    expect((await request(shop.target).get(`/thank-you?ref=${ref}`).set('Cookie', 'lang=en')).text).toContain('Nothing was charged');
   });
 
   it('when a ready agent is renewed and paid, then the renewal page shows the agent with a later expiry', async () => {
