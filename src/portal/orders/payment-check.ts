@@ -38,7 +38,7 @@ export class PaymentCheck {
         this.logger.warn({ reqId, ref, failure: result.error.kind }, 'payment check: could not read the order from the API; the webhook will still update it');
         return;
       }
-      if (this.store.applyApiOrder(ref, result.value)) this.logger.info({ reqId, ref, apiStatus: result.value.status }, 'payment check: the API had news before the webhook');
+      if (await this.store.applyApiOrder(ref, result.value)) this.logger.info({ reqId, ref, apiStatus: result.value.status }, 'payment check: the API had news before the webhook');
     } catch (err) {
       this.logger.error({ reqId, ref, err }, 'payment check failed');
     }

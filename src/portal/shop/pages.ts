@@ -31,8 +31,11 @@ export class ShopPages {
   private readonly homes = new Map<string, Buffer>();
   private readonly forms = new Map<string, [string, string]>();
 
-  constructor(private readonly deps: Pick<PortalDeps, 'config' | 'settings' | 'views' | 'i18n'>) {
-    this.plans = loadPlans(deps.config.plansFile);
+  constructor(
+    private readonly deps: Pick<PortalDeps, 'config' | 'settings' | 'views' | 'i18n'>,
+    plans: Plans = loadPlans(deps.config.plansFile),
+  ) {
+    this.plans = plans;
     this.languages = new Set(this.plans.languages.map((l) => l.code));
     this.defaultLanguage = this.plans.languages[0]!.code;
     this.current = new Catalog(this.plans, deps.settings.get());
@@ -123,16 +126,4 @@ export class ShopPages {
     }
     return parts[0] + randomUUID() + parts[1];
   }
-}
-
-const instances = new WeakMap<object, ShopPages>();
-
-/** The portal's one ShopPages (created on first use; a broken plans file throws ConfigError here). */
-export function shopPages(deps: Pick<PortalDeps, 'config' | 'settings' | 'views' | 'i18n'>): ShopPages {
-  let pages = instances.get(deps);
-  if (!pages) {
-    pages = new ShopPages(deps);
-    instances.set(deps, pages);
-  }
-  return pages;
 }

@@ -9,10 +9,10 @@ import { sendError } from '../http/errors.js';
 import { pageLanguage, plainQuery, requestLanguage, type PageLanguage } from '../http/language.js';
 import { renderHtml, wantsJson } from '../http/render.js';
 import { PaymentCheck } from '../orders/payment-check.js';
-import { OrderStore, type OrderRow } from '../orders/store.js';
+import type { OrderRow } from '../orders/store.js';
 import { Checkout, type SubmitOutcome } from './checkout.js';
 import { HOME_CACHE_CONTROL, sendHtml } from './fast-path.js';
-import { shopPages, type Choices } from './pages.js';
+import type { Choices } from './pages.js';
 import { renewableTier, statusView } from './status-view.js';
 
 const IdempotencyKey = z.string().regex(/^[A-Za-z0-9_-]{16,64}$/);
@@ -52,9 +52,9 @@ const STATUS_META_REFRESH_SECONDS = 2;
  */
 export function shopRouter(deps: PortalDeps): Router {
   const { config, logger, api, i18n } = deps;
-  const pages = shopPages(deps);
+  const pages = deps.shopPages;
   const { plans, languages, defaultLanguage } = pages;
-  const store = new OrderStore(deps.db);
+  const store = deps.stores.orders;
   const checkout = new Checkout(store, logger, config.publicBaseUrl, config.checkoutOrigins);
   const paymentCheck = new PaymentCheck(api, store, logger);
   const form = express.urlencoded({ extended: false, limit: '4kb', parameterLimit: 20 });
@@ -181,19 +181,20 @@ export function shopRouter(deps: PortalDeps): Router {
     }
   };
 
-  const lookup = (ref: unknown): { order: OrderRow; original: OrderRow | undefined } | undefined => {
+  type Found = { order: OrderRow; original: OrderRow | undefined };
+  const lookup = async (ref: unknown): Promise<Found | undefined> => {
     const parsed = Ref.safeParse(ref);
     if (!parsed.success) return undefined;
-    const order = store.byRef(parsed.data);
+    const order = await store.byRef(parsed.data);
     if (!order) return undefined;
-    return { order, original: order.renews_ref ? store.byRef(order.renews_ref) : undefined };
+    return { order, original: order.renews_ref ? await store.byRef(order.renews_ref) : undefined };
   };
 
   /** A version of what the status page shows: it changes whenever the order (or the agent it renews) does. */
-  const versionOf = (found: NonNullable<ReturnType<typeof lookup>>) => `${found.order.status}.${found.order.updated_at}.${found.original?.updated_at ?? 0}`;
+  const versionOf = (found: Found) => `${found.order.status}.${found.order.updated_at}.${found.original?.updated_at ?? 0}`;
 
   /** The data of the status region (the part that updates in place), in `lang`. */
-  const statusData = (found: NonNullable<ReturnType<typeof lookup>>, language: PageLanguage, fromCheckout: boolean, renewError?: string) => {
+  const statusData = (found: Found, language: PageLanguage, fromCheckout: boolean, renewError?: string) => {
     const { order, original } = found;
     const { tr } = language;
     const view = statusView(order, tr, { original, fromCheckout });
@@ -214,7 +215,7 @@ export function shopRouter(deps: PortalDeps): Router {
     };
   };
 
-  const statusPage = (req: Request, res: Response, found: ReturnType<typeof lookup>, renewError?: string): { html: string; lang: string } => {
+  const statusPage = (req: Request, res: Response, found: Found | undefined, renewError?: string): { html: string; lang: string } => {
     const lang = requestLanguage(i18n, req, res, { order: found?.order.language });
     const fromCheckout = req.query.paid === '1';
     // The switcher keeps the order in its links only when there is one (an unknown ref is not echoed).
@@ -229,8 +230,8 @@ export function shopRouter(deps: PortalDeps): Router {
     return { html, lang };
   };
 
-  router.get('/thank-you', (req, res) => {
-    const found = lookup(req.query.ref);
+  router.get('/thank-you', async (req, res) => {
+    const found = await lookup(req.query.ref);
     // Back from paying before the webhook: ask the API once now (rate-limited per order).
     if (found && req.query.paid === '1') void paymentCheck.askOnce(found.order, req.id);
     const { html, lang } = statusPage(req, res, found);
@@ -241,9 +242,9 @@ export function shopRouter(deps: PortalDeps): Router {
    * The status page's script asks here every half second while the order is moving. With
    * `version` (what it shows) it gets `html` for the status region only when that changed.
    */
-  router.get('/thank-you/status', (req, res) => {
+  router.get('/thank-you/status', async (req, res) => {
     res.setHeader('Cache-Control', 'no-store');
-    const found = lookup(req.query.ref);
+    const found = await lookup(req.query.ref);
     const lang = requestLanguage(i18n, req, undefined, { order: found?.order.language });
     if (!found) {
       res.status(404).json({ error: i18n.for(lang).t('errors.order_not_found') });
@@ -264,7 +265,7 @@ export function shopRouter(deps: PortalDeps): Router {
   router.post('/renew', form, async (req, res) => {
     const shape = RenewForm.safeParse(req.body ?? {});
     const body = shape.success ? shape.data : {};
-    const found = lookup(body.ref);
+    const found = await lookup(body.ref);
     if (!found) {
       sendError(deps, req, res, customerError('order_not_found'));
       return;

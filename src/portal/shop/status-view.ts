@@ -1,10 +1,10 @@
 import { parseApiTime } from '../../contract/index.js';
 import type { Translator } from '../i18n/index.js';
-import { FINAL_STATUSES, type LocalStatus } from '../orders/status.js';
+import { FINAL_STATUSES, STATUS_TONE, type LocalStatus, type StatusTone } from '../orders/status.js';
 import type { OrderRow } from '../orders/store.js';
 import { httpUrlOrNull } from '../../lib/http-url.js';
 
-export type Tone = 'ok' | 'warn' | 'bad' | 'info';
+export type Tone = StatusTone;
 
 /** How the thank-you page presents an order: everything the template and the JSON endpoint need. */
 export interface StatusView {
@@ -69,46 +69,47 @@ export function statusView(order: OrderRow, tr: Translator, ctx: StatusContext =
   };
   switch (status) {
     case 'creating':
-      return { ...base, ...words('creating'), tone: 'info', step: 1 };
+      return { ...base, ...words('creating'), tone: STATUS_TONE[status], step: 1 };
     case 'create_failed':
-      return { ...base, ...words('createFailed'), tone: 'bad', step: 0 };
+      return { ...base, ...words('createFailed'), tone: STATUS_TONE[status], step: 0 };
     case 'awaiting_payment':
+      // Back from paying: nothing for the customer to do, so not the "act now" colour either.
       if (ctx.fromCheckout) return { ...base, ...words('confirming'), tone: 'info', step: 1, confirming: true };
-      return { ...base, ...words('awaitingPayment'), tone: 'warn', step: 1, checkoutUrl: httpUrlOrNull(order.checkout_url) };
+      return { ...base, ...words('awaitingPayment'), tone: STATUS_TONE[status], step: 1, checkoutUrl: httpUrlOrNull(order.checkout_url) };
     case 'paid':
       if (isRenewal) {
         return {
           ...base,
           ...words('renewed'),
           final: true,
-          tone: 'ok',
+          tone: STATUS_TONE.ready, // a paid renewal is done: the agent it extends is running
           step: 3,
           panelUrl: httpUrlOrNull(agent.panel_url),
           expiresAt: formatExpiry(agent.expires_at, tr),
         };
       }
-      return { ...base, ...words('paid'), tone: 'info', step: 2 };
+      return { ...base, ...words('paid'), tone: STATUS_TONE[status], step: 2 };
     case 'provisioning':
-      return { ...base, ...words('provisioning'), tone: 'info', step: 2 };
+      return { ...base, ...words('provisioning'), tone: STATUS_TONE[status], step: 2 };
     case 'ready':
       return {
         ...base,
         ...words(trial ? 'readyTrial' : 'ready'),
-        tone: 'ok',
+        tone: STATUS_TONE[status],
         step: 3,
         panelUrl: httpUrlOrNull(order.panel_url),
         expiresAt: formatExpiry(order.expires_at, tr),
         renewable: !isRenewal && order.api_order_id !== null && renewableTier(order.tier),
       };
     case 'failed':
-      return { ...base, ...words('failed'), tone: 'bad', step: 0 };
+      return { ...base, ...words('failed'), tone: STATUS_TONE[status], step: 0 };
     case 'cancelled':
-      return { ...base, ...words('cancelled'), tone: 'bad', step: 0 };
+      return { ...base, ...words('cancelled'), tone: STATUS_TONE[status], step: 0 };
     case 'expired':
       return {
         ...base,
         ...words(trial ? 'expiredTrial' : 'expired'),
-        tone: 'warn',
+        tone: STATUS_TONE[status],
         step: 0,
         expiresAt: formatExpiry(order.expires_at, tr),
         renewable: !isRenewal && order.api_order_id !== null && order.panel_url !== null && renewableTier(order.tier),
