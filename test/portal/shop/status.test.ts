@@ -1,5 +1,6 @@
 import request from 'supertest';
 import { afterEach, describe, expect, it, vi } from 'vitest';
+import { apiOrder, apiSettings, startFakeApi, type FakeApi } from './fake-api.js';
 import { BUY, checkoutAction, formKey, refOf, startShop, stubApi, stubControl, type Shop } from './helpers.js';
 
 let shop: Shop | undefined;
@@ -30,6 +31,57 @@ async function buyAndPay(s: Shop, until: string, card?: string): Promise<string>
   await vi.waitFor(async () => expect((await statusOf(s, ref)).status).toBe(until), { timeout: 8_000, interval: 50 });
   return ref;
 }
+
+describe('back from paying', () => {
+  let fake: FakeApi | undefined;
+  afterEach(async () => {
+    await fake?.close();
+    fake = undefined;
+  });
+
+  it('when the customer arrives from the checkout before any webhook, then the page says the payment is being confirmed, never offers to pay again, asks the API at once and shows what it says', async () => {
+    shop = await startShop(); // no webhooks reach this portal, and no background poller runs
+    const { checkout, ref } = await buy(shop);
+    const paid = await checkoutAction(checkout, 'pay');
+    expect(paid.location).toBe(`${shop.baseUrl}/thank-you?ref=${ref}&paid=1`);
+    expect(shop.order(ref)!.status).toBe('awaiting_payment');
+
+    const page = await request(shop.target).get(`/thank-you?ref=${ref}&paid=1`);
+    expect(page.text).toContain('We are confirming your payment');
+    expect(page.text).toContain('There is nothing else to pay');
+    expect(page.text).not.toContain(checkout);
+    expect(page.text).not.toContain('Return to the payment page');
+    // Without script: reloads itself (keeping paid=1) and has a Refresh link that does the same.
+    expect(page.text).toContain(`<noscript><meta http-equiv="refresh" content="2;url=/thank-you?ref=${ref}&amp;paid=1"></noscript>`);
+    expect(page.text).toContain(`href="/thank-you?ref=${ref}&amp;paid=1">Refresh</a>`);
+    const shown = /data-version="([^"]+)"/.exec(page.text)![1]!;
+
+    // The page view asked GET /orders/{id} once: the stub says completed, so the order moved on.
+    await vi.waitFor(() => expect(shop!.order(ref)!.status).not.toBe('awaiting_payment'), { timeout: 5_000, interval: 20 });
+    const update = await request(shop.target).get(`/thank-you/status?ref=${ref}&paid=1&version=${encodeURIComponent(shown)}`).set('Accept', 'application/json');
+    expect(update.body).toMatchObject({ status: expect.stringMatching(/^(paid|ready)$/), version: expect.not.stringMatching(shown), html: expect.stringContaining('<section class="panel status-panel') });
+    expect(update.body.html).not.toContain('Return to the payment page');
+    // Asked again with the version it now shows: nothing changed, so no HTML is sent.
+    const same = await request(shop.target).get(`/thank-you/status?ref=${ref}&paid=1&version=${encodeURIComponent(update.body.version)}`).set('Accept', 'application/json');
+    expect(same.body.html).toBeUndefined();
+  });
+
+  it('when the page is loaded again and again, then the API is asked at most once per order in the interval', async () => {
+    fake = await startFakeApi();
+    fake.script({ status: 200, body: apiSettings() }, { status: 201, body: apiOrder({ id: 77 }) });
+    fake.fallback = () => ({ status: 200, body: apiOrder({ id: 77 }) }); // still awaiting payment
+    shop = await startShop({ stub: false, env: { MINTOFFICE_API_URL: fake.url, CHECKOUT_ORIGINS: 'https://checkout.stripe.com' } });
+    const { ref } = await buy(shop);
+    for (let i = 0; i < 5; i++) {
+      const page = await request(shop.target).get(`/thank-you?ref=${ref}&paid=1`);
+      expect(page.text).toContain('We are confirming your payment');
+      expect(page.text).not.toContain('checkout.stripe.com');
+    }
+    await vi.waitFor(() => expect(fake!.requests.filter((r) => r.method === 'GET' && r.path === '/api/v1/orders/77')).toHaveLength(1), { timeout: 3_000, interval: 20 });
+    // Without paid=1 (a link from elsewhere) the customer may still go back to the payment page.
+    expect((await request(shop.target).get(`/thank-you?ref=${ref}`)).text).toContain('href="https://checkout.stripe.com/c/pay/cs_test_fake"');
+  });
+});
 
 describe('the order status page', () => {
   it('when the ref is unknown, malformed or only almost right, then a plain thank-you shows and no order is revealed', async () => {
