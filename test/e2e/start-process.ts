@@ -25,7 +25,7 @@ export function buildForTest(): { main: string; dir: string } {
     mkdirSync(dirname(target), { recursive: true });
     writeFileSync(target, out.outputText);
   }
-  for (const link of ['views', 'public', 'node_modules']) symlinkSync(join(REPO, link), join(dir, link));
+  for (const link of ['views', 'public', 'locales', 'node_modules']) symlinkSync(join(REPO, link), join(dir, link));
   writeFileSync(join(dir, 'package.json'), JSON.stringify({ type: 'module' }));
   return { main: join(dir, 'dist', 'src', 'main.js'), dir };
 }
