@@ -209,6 +209,7 @@ function renderPartners(deps: PortalDeps, req: Request, res: Response, state: Pa
       fieldErrors,
       errorSummary: errorCount > 0 ? tr.t('partners.errorSummary', { count: errorCount }) : undefined,
       formError,
+      requestId: req.id,
       sentMessage: state.sent === 'fast-track' ? tr.t('partners.sent.fastTrack') : state.sent === 'standard' ? tr.t('partners.sent.standard') : undefined,
       limits: LIMITS,
       honeypotField: HONEYPOT_FIELD,

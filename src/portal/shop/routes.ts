@@ -41,6 +41,12 @@ interface FormProblem {
   field?: 'plan' | 'duration_months' | 'credit_usd' | 'language';
 }
 
+/** A refused renewal, shown on the status page with the request id that finds its log line. */
+interface RenewError {
+  message: string;
+  reference: string;
+}
+
 /** How long the no-script status page waits before it reloads itself while the order is moving. */
 const STATUS_META_REFRESH_SECONDS = 2;
 
@@ -194,7 +200,7 @@ export function shopRouter(deps: PortalDeps): Router {
   const versionOf = (found: Found) => `${found.order.status}.${found.order.updated_at}.${found.original?.updated_at ?? 0}`;
 
   /** The data of the status region (the part that updates in place), in `lang`. */
-  const statusData = (found: Found, language: PageLanguage, fromCheckout: boolean, renewError?: string) => {
+  const statusData = (found: Found, language: PageLanguage, fromCheckout: boolean, renewError?: RenewError) => {
     const { order, original } = found;
     const { tr } = language;
     const view = statusView(order, tr, { original, fromCheckout });
@@ -215,7 +221,7 @@ export function shopRouter(deps: PortalDeps): Router {
     };
   };
 
-  const statusPage = (req: Request, res: Response, found: Found | undefined, renewError?: string): { html: string; lang: string } => {
+  const statusPage = (req: Request, res: Response, found: Found | undefined, renewError?: RenewError): { html: string; lang: string } => {
     const lang = requestLanguage(i18n, req, res, { order: found?.order.language });
     const fromCheckout = req.query.paid === '1';
     // The switcher keeps the order in its links only when there is one (an unknown ref is not echoed).
@@ -273,7 +279,7 @@ export function shopRouter(deps: PortalDeps): Router {
     const lang = requestLanguage(i18n, req, res, { order: found.order.language });
     const tr = i18n.for(lang);
     const refuse = (problem: FormProblem) =>
-      fail(req, res, problem.error, lang, () => statusPage(req, res, found, tr.t(messageKey(problem.error), problem.error.values)).html);
+      fail(req, res, problem.error, lang, () => statusPage(req, res, found, { message: tr.t(messageKey(problem.error), problem.error.values), reference: req.id }).html);
     const { order } = found;
     const view = statusView(order, tr, { original: found.original });
     if (!renewableTier(order.tier)) return refuse({ error: customerError('renew_trial') });

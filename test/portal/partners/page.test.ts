@@ -144,6 +144,7 @@ describe('POST /partners (the form, without JavaScript)', () => {
     const res = await submit({ ...VALID, message: 'please keep me' });
     expect(res.status).toBe(500);
     expect(visible(res.text)).toContain('Failed to send message. Nothing was sent: please try again in a moment.');
+    expect(res.text).toContain(`Reference: <code>${res.headers['x-request-id']}</code>`);
     expect(res.text).toContain('please keep me</textarea>');
     expect(res.text).not.toMatch(/at \w+ \(|SqliteError|SQLITE_/);
   });
