@@ -28,7 +28,14 @@
         if (!body) return;
         if (body.html && body.version !== version) {
           version = body.version;
+          // Focus inside the old status would fall back to the page: keep it on the new headline.
+          var hadFocus = region.contains(document.activeElement);
           region.innerHTML = body.html;
+          var headline = region.querySelector('h1');
+          if (hadFocus && headline) {
+            headline.setAttribute('tabindex', '-1');
+            headline.focus();
+          }
           region.setAttribute('data-version', version);
           if (body.title) document.title = body.title;
         }
