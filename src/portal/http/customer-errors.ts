@@ -6,7 +6,7 @@ import type { MessageValues } from '../i18n/index.js';
  * what to do. Never an upstream message, a provider's name or a code: those go to the log line,
  * which carries the request id the page shows as its reference.
  *
- * To add one (say, a per-client limit on POST /buy): add an entry here, add `errors.<name>` to
+ * To add one (as the per-client order limits did: orders_waiting, too_many_orders): add an entry here, add `errors.<name>` to
  * every catalogue (the catalogue test fails until you do), and return `customerError('<name>')`.
  */
 export const CUSTOMER_ERRORS = {
@@ -27,11 +27,13 @@ export const CUSTOMER_ERRORS = {
   unexpected_answer: 502,
   payment_page_failed: 502,
   too_many_orders: 429,
+  orders_waiting: 429,
   // Renewing
   order_not_found: 404,
   renew_trial: 409,
   renew_no_agent: 409,
   // Anywhere
+  store_busy: 503,
   not_found: 404,
   bad_request: 400,
   too_large: 413,
@@ -49,12 +51,14 @@ export interface CustomerError {
   retryAfterSeconds?: number;
 }
 
-export function customerError(name: CustomerErrorName, extra: { retryAfterSeconds?: number } = {}): CustomerError {
+/** A customer error by name; `retryAfterSeconds` also sets the Retry-After header and the message's `seconds`. */
+export function customerError(name: CustomerErrorName, extra: { retryAfterSeconds?: number; values?: MessageValues } = {}): CustomerError {
   const error: CustomerError = { name, status: CUSTOMER_ERRORS[name] };
   if (extra.retryAfterSeconds !== undefined) {
     error.retryAfterSeconds = extra.retryAfterSeconds;
     error.values = { seconds: extra.retryAfterSeconds };
   }
+  if (extra.values) error.values = { ...error.values, ...extra.values };
   return error;
 }
 

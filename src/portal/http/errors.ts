@@ -1,4 +1,5 @@
 import type { ErrorRequestHandler, Request, RequestHandler, Response } from 'express';
+import { isStoreBusy } from '../store/busy.js';
 import type { PortalDeps } from '../deps.js';
 import { customerError, messageKey, type CustomerError } from './customer-errors.js';
 import { pageLanguage, requestLanguage } from './language.js';
@@ -33,6 +34,13 @@ export function notFound(deps: Pick<PortalDeps, 'config' | 'views' | 'i18n'>): R
  */
 export function errorHandler(deps: Pick<PortalDeps, 'config' | 'views' | 'logger' | 'i18n'>): ErrorRequestHandler {
   return (err, req, res, _next) => {
+    if (isStoreBusy(err)) {
+      // Another process holds the database's write lock (a backup, a migration): nothing was
+      // written, and trying again shortly is the right thing to do.
+      deps.logger.warn({ reqId: req.id }, 'request refused: the database is locked by another connection');
+      if (res.headersSent) return res.end();
+      return sendError(deps, req, res, customerError('store_busy', { retryAfterSeconds: 5 }));
+    }
     let status = 500;
     if (err instanceof HttpError) status = err.status;
     else if (typeof err?.status === 'number' && err.status >= 400 && err.status < 500) status = err.status;

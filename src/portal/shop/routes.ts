@@ -2,6 +2,7 @@ import { randomUUID } from 'node:crypto';
 import express, { Router, type Request, type Response } from 'express';
 import { z } from 'zod';
 import { DurationMonths, Tier, type Order } from '../../contract/index.js';
+import { clientIp } from '../../lib/client-ip.js';
 import type { ApiResult } from '../mintoffice/client.js';
 import type { PortalDeps } from '../deps.js';
 import { customerError, messageKey, type CustomerError } from '../http/customer-errors.js';
@@ -11,6 +12,7 @@ import { renderHtml, wantsJson } from '../http/render.js';
 import { PaymentCheck } from '../orders/payment-check.js';
 import type { OrderRow } from '../orders/store.js';
 import { Checkout, type SubmitOutcome } from './checkout.js';
+import { BuyLimits } from './limits.js';
 import { HOME_CACHE_CONTROL, sendHtml } from './fast-path.js';
 import type { Choices } from './pages.js';
 import { renewableTier, statusView } from './status-view.js';
@@ -28,6 +30,8 @@ const BuyForm = z.object({
   language: z.string().max(10).optional(),
   idempotency_key: z.string().max(100).optional(),
 });
+
+const clientKey = (req: Request): string => clientIp(req) ?? 'unknown';
 
 const RenewForm = z.object({
   ref: z.string().max(100).optional(),
@@ -61,6 +65,7 @@ export function shopRouter(deps: PortalDeps): Router {
   const pages = deps.shopPages;
   const { plans, languages, defaultLanguage } = pages;
   const store = deps.stores.orders;
+  const limits = new BuyLimits(config, deps.stores.rates, store);
   const checkout = new Checkout(store, logger, config.publicBaseUrl, config.checkoutOrigins);
   const paymentCheck = new PaymentCheck(api, store, logger);
   const form = express.urlencoded({ extended: false, limit: '4kb', parameterLimit: 20 });
@@ -147,12 +152,21 @@ export function shopRouter(deps: PortalDeps): Router {
       choices.credit = 0;
       if (!wantsJson(req)) return sendHtml(res, 200, pickerPage(choices, lang, { notice: i18n.for(lang).t('buy.trialIgnored') }), lang);
     }
+    const client = clientKey(req);
+    if (!(await store.byIdempotencyKey(key.data))) {
+      // A re-post of an accepted form is the same order: only a new one is counted.
+      const refused = await limits.admit(client);
+      if (refused) {
+        logger.info({ reqId: req.id, status: refused.status, reason: 'per-client order limit' }, 'order form refused');
+        return fail(req, res, refused, lang, () => pickerPage(choices, lang, { problem: { error: refused }, requestId: req.id }));
+      }
+    }
 
     const outcome = await checkout.submit({
       idempotencyKey: key.data,
       reqId: req.id,
       what: 'order',
-      order: { renewsRef: null, tier: choices.plan, durationMonths: choices.duration, creditUsd: choices.credit, language: choices.language },
+      order: { renewsRef: null, tier: choices.plan, durationMonths: choices.duration, creditUsd: choices.credit, language: choices.language, clientKey: client },
       send: (ref): Promise<ApiResult<Order>> =>
         api.createOrder(
           {
@@ -289,12 +303,17 @@ export function shopRouter(deps: PortalDeps): Router {
     const key = IdempotencyKey.safeParse(body.idempotency_key);
     if (!key.success) return refuse({ error: customerError('form_expired') });
     const apiOrderId = order.api_order_id;
+    const client = clientKey(req);
+    if (!(await store.byIdempotencyKey(key.data))) {
+      const refused = await limits.admit(client);
+      if (refused) return refuse({ error: refused });
+    }
 
     const outcome = await checkout.submit({
       idempotencyKey: key.data,
       reqId: req.id,
       what: 'renewal',
-      order: { renewsRef: order.ref, tier: order.tier, durationMonths: duration.data, creditUsd: 0, language: order.language },
+      order: { renewsRef: order.ref, tier: order.tier, durationMonths: duration.data, creditUsd: 0, language: order.language, clientKey: client },
       send: (ref) =>
         api.renewOrder(
           apiOrderId,
