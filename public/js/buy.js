@@ -53,7 +53,7 @@
     var months = trial || !duration ? 1 : Number(duration.value);
     var creditCents = trial || !credit ? 0 : Number(credit.getAttribute('data-price-cents') || 0);
     text('summary-plan', plan.getAttribute('data-name'));
-    text('summary-duration', trial ? form.getAttribute('data-trial-duration') : duration && duration.getAttribute('data-label'));
+    text('summary-duration', trial ? form.getAttribute('data-trial-duration') : duration ? duration.getAttribute('data-label') : null);
     text('summary-credit', trial || !credit ? form.getAttribute('data-no-credit') : credit.getAttribute('data-summary'));
     var sum = price === null ? null : money(trial ? 0 : Number(price) * months + creditCents);
     text('order-total', sum === null ? form.getAttribute('data-at-checkout') : sum);

@@ -5,7 +5,8 @@
 (function () {
   'use strict';
   var region = document.getElementById('order-status');
-  if (!region || region.getAttribute('data-poll') !== '1' || !window.fetch) return;
+  if (!region || !window.fetch) return;
+  if (region.getAttribute('data-poll') !== '1') return; // the order is final: nothing to follow
   var ref = region.getAttribute('data-order-ref');
   var paid = region.getAttribute('data-paid') === '1';
   var version = region.getAttribute('data-version');

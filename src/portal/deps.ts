@@ -3,6 +3,7 @@ import type { Logger } from '../lib/logger.js';
 import type { I18n } from './i18n/index.js';
 import type { PortalConfig } from './config.js';
 import type { MintOfficeClient } from './mintoffice/client.js';
+import type { PortalMetrics } from './metrics/metrics.js';
 import type { SettingsCache } from './mintoffice/settings-cache.js';
 import type { ShopPages } from './shop/pages.js';
 import type { Db } from './store/db.js';
@@ -23,6 +24,8 @@ export interface PortalDeps {
   views: Eta;
   /** The shop's languages and their message catalogues (locales/). */
   i18n: I18n;
+  /** Prometheus metrics (GET /metrics); features record what happens through it. */
+  metrics: PortalMetrics;
   /** The shop's pre-rendered pages (one instance: the fast path and the router share its cache). */
   shopPages: ShopPages;
 }

@@ -47,6 +47,7 @@ export class PaymentCheck {
   private sweep(now: number): void {
     for (const [ref, at] of this.asked) if (now - at >= this.intervalMs) this.asked.delete(ref);
     // Still full (a flood of distinct orders): forget the oldest half rather than grow without bound.
-    if (this.asked.size >= this.maxTracked) [...this.asked.keys()].slice(0, this.maxTracked / 2).forEach((k) => this.asked.delete(k));
+    if (this.asked.size < this.maxTracked) return;
+    for (const ref of [...this.asked.keys()].slice(0, this.maxTracked / 2)) this.asked.delete(ref);
   }
 }
