@@ -16,6 +16,41 @@ export interface KeysetPage<Row> {
 }
 
 const MAX_KEY = Number.MAX_SAFE_INTEGER;
+/** Counts of filtered sets stop here (a search or a filter never reads more than this to count). */
+export const COUNT_CAP = 10_000;
+
+/** A total to show: exact, or "more than COUNT_CAP". */
+export interface Total {
+  count: number;
+  capped: boolean;
+}
+const total = (n: number): Total => (n > COUNT_CAP ? { count: COUNT_CAP, capped: true } : { count: n, capped: false });
+
+/**
+ * Exact event counts without a COUNT(*) over the whole table per page view: webhook_events is
+ * append-only (nothing deletes events), so a count taken once stays right for the ids it covered
+ * and only rows with a larger id are counted afterwards. SQLite hands out ids in commit order.
+ */
+class GrowingCount {
+  private readonly known = new Map<string, { n: number; top: number }>();
+  private readonly all: Statement<[{ bound: number }], { n: number; top: number | null }>;
+  private readonly byType: Statement<[{ bound: number; type: string }], { n: number; top: number | null }>;
+
+  constructor(db: Db) {
+    this.all = db.prepare('SELECT count(*) AS n, max(id) AS top FROM webhook_events WHERE id > @bound');
+    this.byType = db.prepare('SELECT count(*) AS n, max(id) AS top FROM webhook_events WHERE event_type = @type AND id > @bound');
+  }
+
+  count(type: string | undefined): number {
+    const key = type ?? '';
+    const seen = this.known.get(key) ?? { n: 0, top: 0 };
+    const more = type === undefined ? this.all.get({ bound: seen.top })! : this.byType.get({ bound: seen.top, type })!;
+    const next = { n: seen.n + more.n, top: more.top ?? seen.top };
+    // Bounded like the type list: a sender inventing types cannot grow this without limit.
+    if (this.known.has(key) || this.known.size < 256) this.known.set(key, next);
+    return next.n;
+  }
+}
 
 /**
  * Keyset pagination over an integer key with a fixed WHERE clause: every page is an index range
@@ -26,13 +61,21 @@ class Keyset<Row extends { key: number }, P extends Record<string, unknown>> {
   private readonly asc: Statement<[P & { bound: number; limit: number }], Row>;
   private readonly anyNewer: Statement<[P & { bound: number }], { one: number }>;
   private readonly anyOlder: Statement<[P & { bound: number }], { one: number }>;
+  private readonly countStmt: Statement<[P], { n: number }>;
 
   constructor(db: Db, select: string, from: string, where: string, key: string) {
     const w = where ? `${where} AND` : '';
+    // Capped: past COUNT_CAP rows the page says "10,000+" rather than reading them all.
+    this.countStmt = db.prepare(`SELECT count(*) AS n FROM (SELECT 1 FROM ${from} ${where ? `WHERE ${where}` : ''} LIMIT ${COUNT_CAP + 1})`);
     this.desc = db.prepare(`SELECT ${key} AS key, ${select} FROM ${from} WHERE ${w} ${key} < @bound ORDER BY ${key} DESC LIMIT @limit`);
     this.asc = db.prepare(`SELECT ${key} AS key, ${select} FROM ${from} WHERE ${w} ${key} > @bound ORDER BY ${key} ASC LIMIT @limit`);
     this.anyNewer = db.prepare(`SELECT 1 AS one FROM ${from} WHERE ${w} ${key} > @bound ORDER BY ${key} ASC LIMIT 1`);
     this.anyOlder = db.prepare(`SELECT 1 AS one FROM ${from} WHERE ${w} ${key} < @bound ORDER BY ${key} DESC LIMIT 1`);
+  }
+
+  /** How many rows match, up to COUNT_CAP + 1. */
+  count(params: P): number {
+    return this.countStmt.get(params)!.n;
   }
 
   page(params: P, cursor: Cursor, size: number): KeysetPage<Row> {
@@ -88,11 +131,18 @@ export type OrderRow = StoredOrderRow & { key: number };
 /** An inquiries row (without the client's IP, which admin never shows) with its id as the page key. */
 export type InquiryRow = Omit<StoredInquiryRow, 'client_ip'> & { key: number };
 
+/** Which inquiries a page shows. */
+export interface InquiryFilter {
+  handled: 'open' | 'handled' | 'all';
+  fastTrackOnly: boolean;
+}
+
 export interface EventFilter {
   type?: string | undefined;
   q?: string | undefined;
 }
 
+const INQUIRY_COLUMNS = 'id, name, email, company, website, type, message, fast_track, created_at, handled_at, handled_by';
 const EVENT_COLUMNS = 'id, event_id, event_type, api_order_id, external_id, payload, received_at';
 // Search: each alternative is its own index lookup (order id, external id, event id); the rows
 // are then fetched by primary key. With a type filter too, `+event_type` keeps the planner on
@@ -106,8 +156,11 @@ export class AdminQueries {
   private readonly events: Record<'all' | 'type' | 'q' | 'typeQ', Keyset<EventRow, Record<string, unknown>>>;
   private readonly rejectedPage: Keyset<RejectedRow, Record<string, never>>;
   private readonly ordersPage: Keyset<OrderRow, Record<string, never>>;
-  private readonly inquiriesAll: Keyset<InquiryRow, Record<string, never>>;
-  private readonly inquiriesFast: Keyset<InquiryRow, Record<string, never>>;
+  private readonly inquirySets = new Map<string, Keyset<InquiryRow, Record<string, never>>>();
+  private readonly eventCounts: GrowingCount;
+  private readonly ordersCount: Statement<[], { n: number }>;
+  private readonly orderBatch: Statement<[{ bound: number; limit: number }], OrderRow>;
+  private readonly inquiryBatch: Statement<[{ bound: number; limit: number }], InquiryRow>;
   private readonly typesSeen: Statement<[], { type: string }>;
   private readonly orderByRef: Statement<[string], OrderRow>;
   private readonly timeline: Statement<[{ ref: string; api: number | null }], EventRow>;
@@ -124,9 +177,16 @@ export class AdminQueries {
     };
     this.rejectedPage = new Keyset(db, 'id, reason, event_id, event_type, body_excerpt, received_at', 'rejected_deliveries', '', 'id');
     this.ordersPage = new Keyset(db, '*', 'orders', '', 'rowid');
-    const inquiryColumns = 'id, name, email, company, website, type, message, fast_track, created_at';
-    this.inquiriesAll = new Keyset(db, inquiryColumns, 'inquiries', '', 'id');
-    this.inquiriesFast = new Keyset(db, inquiryColumns, 'inquiries', 'fast_track = 1', 'id');
+    for (const handled of ['open', 'handled', 'all'] as const) {
+      for (const fastTrackOnly of [false, true]) {
+        const where = [handled === 'open' ? 'handled_at IS NULL' : handled === 'handled' ? 'handled_at IS NOT NULL' : '', fastTrackOnly ? 'fast_track = 1' : ''].filter(Boolean).join(' AND ');
+        this.inquirySets.set(`${handled}/${fastTrackOnly}`, new Keyset(db, INQUIRY_COLUMNS, 'inquiries', where, 'id'));
+      }
+    }
+    this.eventCounts = new GrowingCount(db);
+    this.ordersCount = db.prepare('SELECT count(*) AS n FROM orders');
+    this.orderBatch = db.prepare('SELECT rowid AS key, * FROM orders WHERE rowid > @bound ORDER BY rowid LIMIT @limit');
+    this.inquiryBatch = db.prepare(`SELECT id AS key, ${INQUIRY_COLUMNS} FROM inquiries WHERE id > @bound ORDER BY id LIMIT @limit`);
     // The distinct types without reading every row: a skip-scan over the (event_type, id) index,
     // one seek per type. Bounded, in case a sender invents very many.
     this.typesSeen = db.prepare(`
@@ -157,6 +217,14 @@ export class AdminQueries {
     return set.page(params, cursor, size);
   }
 
+  /** How many events the filter matches: exact for all or one type, capped for a search. */
+  eventTotal(filter: EventFilter): Total {
+    if (!filter.q) return { count: this.eventCounts.count(filter.type), capped: false };
+    const params: Record<string, unknown> = { q: filter.q, qnum: /^\d{1,15}$/.test(filter.q) ? Number(filter.q) : null };
+    if (filter.type) params['type'] = filter.type;
+    return total((filter.type ? this.events.typeQ : this.events.q).count(params));
+  }
+
   eventTypes(): string[] {
     return this.typesSeen.all().map((r) => r.type);
   }
@@ -182,13 +250,40 @@ export class AdminQueries {
     return this.ordersPage.page({}, cursor, size);
   }
 
+  ordersTotal(): Total {
+    return { count: this.ordersCount.get()!.n, capped: false };
+  }
+
+  /** Every order, oldest first, in batches (for the CSV export: memory stays flat). */
+  *allOrders(batch = 500): Generator<OrderRow> {
+    let bound = 0;
+    for (;;) {
+      const rows = this.orderBatch.all({ bound, limit: batch });
+      yield* rows;
+      if (rows.length < batch) return;
+      bound = rows[rows.length - 1]!.key;
+    }
+  }
+
+  /** Every inquiry, oldest first, in batches (CSV export). */
+  *allInquiries(batch = 500): Generator<InquiryRow> {
+    let bound = 0;
+    for (;;) {
+      const rows = this.inquiryBatch.all({ bound, limit: batch });
+      yield* rows;
+      if (rows.length < batch) return;
+      bound = rows[rows.length - 1]!.key;
+    }
+  }
+
   order(ref: string): { order: OrderRow; events: EventRow[] } | undefined {
     const order = this.orderByRef.get(ref);
     if (!order) return undefined;
     return { order, events: this.timeline.all({ ref, api: order.api_order_id }) };
   }
 
-  inquiries(fastTrackOnly: boolean, cursor: Cursor, size: number): KeysetPage<InquiryRow> {
-    return (fastTrackOnly ? this.inquiriesFast : this.inquiriesAll).page({}, cursor, size);
+  inquiries(filter: InquiryFilter, cursor: Cursor, size: number): KeysetPage<InquiryRow> & { total: Total } {
+    const set = this.inquirySets.get(`${filter.handled}/${filter.fastTrackOnly}`)!;
+    return { ...set.page({}, cursor, size), total: total(set.count({})) };
   }
 }

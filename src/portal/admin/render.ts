@@ -2,11 +2,13 @@ import type { Request, Response } from 'express';
 import { formatApiTime } from '../../contract/index.js';
 import type { PortalDeps } from '../deps.js';
 import { httpUrlOrNull } from '../../lib/http-url.js';
+import { ago, eventName, kindName, money, payloadFacts, planLabel, providerName, reasonName, statusName, timeLeft } from './labels.js';
 
-export type AdminTab = 'events' | 'rejected' | 'orders' | 'partner' | 'dns' | 'inquiries';
+export type AdminTab = 'events' | 'attention' | 'rejected' | 'orders' | 'partner' | 'dns' | 'inquiries';
 
 export const TABS: ReadonlyArray<{ id: AdminTab; label: string; href: string }> = [
   { id: 'events', label: 'Events', href: '/admin' },
+  { id: 'attention', label: 'Needs attention', href: '/admin/attention' },
   { id: 'rejected', label: 'Rejected', href: '/admin/rejected' },
   { id: 'orders', label: 'Orders', href: '/admin/orders' },
   { id: 'partner', label: 'Partner', href: '/admin/partner' },
@@ -19,10 +21,23 @@ export const fmt = {
   time(ms: number | null | undefined): string {
     return typeof ms === 'number' && Number.isFinite(ms) ? `${formatApiTime(ms)} UTC` : '—';
   },
-  money(cents: number | null | undefined, currency: string | null | undefined = 'usd'): string {
-    if (typeof cents !== 'number') return '—';
-    const amount = (cents / 100).toFixed(2);
-    return (currency ?? 'usd').toLowerCase() === 'usd' ? `$${amount}` : `${amount} ${(currency ?? '').toUpperCase()}`;
+  /** For <time datetime>: ISO 8601. */
+  iso(ms: number): string {
+    return new Date(ms).toISOString();
+  },
+  ago,
+  timeLeft,
+  money,
+  eventName,
+  statusName,
+  reasonName,
+  providerName,
+  kindName,
+  planLabel,
+  payloadFacts,
+  /** "1,234" */
+  count(n: number): string {
+    return n.toLocaleString('en-US');
   },
   /** The payload pretty-printed; a body that is not JSON (it always is once stored) as it came. */
   pretty(payload: string): string {

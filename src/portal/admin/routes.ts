@@ -1,8 +1,14 @@
 import express, { Router, type NextFunction, type Request, type RequestHandler, type Response } from 'express';
 import { z } from 'zod';
 import type { PortalDeps } from '../deps.js';
+import { OrderStore } from '../orders/store.js';
+import { InquiryStore } from '../partners/store.js';
+import { loadPlans } from '../shop/plans.js';
+import { AttentionQueries, attentionCount } from './attention.js';
 import { adminAuth } from './auth.js';
 import { CSRF_FIELD, CsrfTokens, sameOrigin } from './csrf.js';
+import { dnsRoutes } from './dns-routes.js';
+import { sendInquiriesCsv, sendOrdersCsv } from './export.js';
 import { describeFailure, revenueChart, sections } from './partner.js';
 import { AdminQueries } from './queries.js';
 import { renderAdmin, renderAdminMessage } from './render.js';
@@ -20,43 +26,54 @@ const EventsQuery = z.object({
   ),
 });
 const PageQuery = z.object(Paging);
-const InquiriesQuery = z.object({ ...Paging, fast_track: z.preprocess(blankToUndefined, z.enum(['1', '0']).optional()) });
-const DnsQuery = z.object({
-  saved: z.preprocess(blankToUndefined, z.string().regex(/^[A-Za-z0-9._@-]{1,253}$/).optional()),
-  deleted: z.preprocess(blankToUndefined, z.string().regex(/^[A-Za-z0-9._-]{1,100}$/).optional()),
+const InquiriesQuery = z.object({
+  ...Paging,
+  fast_track: z.preprocess(blankToUndefined, z.enum(['1', '0']).optional()),
+  show: z.preprocess(blankToUndefined, z.enum(['open', 'handled', 'all']).default('open')),
 });
-const DnsUpsertForm = z.object({
-  subdomain: z.string().max(253).default(''),
-  ip: z.string().max(64).default(''),
-});
-const DnsDeleteForm = z.object({ id: z.string().min(1).max(100) });
+const OrderQuery = z.object({ refreshed: z.preprocess(blankToUndefined, z.enum(['changed', 'same']).optional()) });
+const HandledForm = z.object({ handled: z.enum(['1', '0']), back: z.string().max(300).optional() });
 const REF = /^[A-Za-z0-9_-]{1,128}$/;
+
+export type Parse = <S extends z.ZodType>(schema: S, req: Request, res: Response, tab: string) => z.infer<S> | undefined;
+export type Page = (req: Request, res: Response, view: string, data: Record<string, unknown>, status?: number) => void;
 
 /**
  * /admin: the partner's staff console behind HTTP Basic. /admin itself is the event browser;
  * every other view is a tab of views/admin/layout.eta. Server-rendered, no JavaScript needed.
  */
 export function adminRouter(deps: PortalDeps): Router {
-  const { config, api, logger } = deps;
+  const { config, logger } = deps;
   const router = Router();
   const queries = new AdminQueries(deps.db);
+  const attention = new AttentionQueries(deps.db);
+  const orders = new OrderStore(deps.db);
+  const inquiries = InquiryStore.for(deps.db);
   const csrf = new CsrfTokens(deps.db);
+  const planNames = new Map(loadPlans(config.plansFile).plans.map((p) => [p.tier as string, p.name]));
   const size = config.adminPageSize;
   const form = express.urlencoded({ extended: false, limit: '8kb', parameterLimit: 20 });
 
   router.use(...adminAuth(deps));
 
   const user = (req: Request) => (req as Request & { auth?: { user: string } }).auth?.user ?? '';
-  const page = (req: Request, res: Response, view: string, data: Record<string, unknown>, status = 200) =>
-    renderAdmin(deps, req, res, view, { signedIn: true, csrfField: CSRF_FIELD, csrfToken: csrf.issue(user(req)), ...data }, status);
-  function parse<S extends z.ZodType>(schema: S, req: Request, res: Response, tab: string): z.infer<S> | undefined {
+  const page: Page = (req, res, view, data, status = 200) =>
+    renderAdmin(
+      deps,
+      req,
+      res,
+      view,
+      { signedIn: true, csrfField: CSRF_FIELD, csrfToken: csrf.issue(user(req)), planNames, attentionCount: attentionCount(attention.load(Date.now())), now: Date.now(), ...data },
+      status,
+    );
+  const parse: Parse = (schema, req, res, tab) => {
     const parsed = schema.safeParse(req.query);
     if (parsed.success) return parsed.data;
     const issue = parsed.error.issues[0];
     const field = issue?.path.join('.') || 'query';
     renderAdminMessage(deps, req, res, 400, { title: 'That filter is not valid', message: `${field}: ${issue?.message ?? 'not valid'}`, tab: tab as never, signedIn: true });
     return undefined;
-  }
+  };
 
   // Every state-changing request: same origin (when the browser says) and a valid token.
   const guard: RequestHandler = (req, res, next) => {
@@ -87,9 +104,14 @@ export function adminRouter(deps: PortalDeps): Router {
       filter,
       types: queries.eventTypes(),
       page: result,
+      total: queries.eventTotal(filter),
       links: queries.orderLinks(result.rows),
       atNewest: query.before === undefined && query.after === undefined,
     });
+  });
+
+  router.get('/attention', (req, res) => {
+    page(req, res, 'attention', { title: 'Needs attention', tab: 'attention', attention: attention.load(Date.now()) });
   });
 
   router.get('/rejected', (req, res) => {
@@ -101,7 +123,11 @@ export function adminRouter(deps: PortalDeps): Router {
   router.get('/orders', (req, res) => {
     const query = parse(PageQuery, req, res, 'orders');
     if (!query) return;
-    page(req, res, 'orders', { title: 'Orders', tab: 'orders', page: queries.orders(query, size) });
+    page(req, res, 'orders', { title: 'Orders', tab: 'orders', page: queries.orders(query, size), total: queries.ordersTotal() });
+  });
+
+  router.get('/orders.csv', async (_req, res) => {
+    await sendOrdersCsv(res, queries.allOrders(), Date.now());
   });
 
   router.get('/orders/:ref', (req, res) => {
@@ -110,17 +136,67 @@ export function adminRouter(deps: PortalDeps): Router {
     if (!found) {
       return renderAdminMessage(deps, req, res, 404, { title: 'No such order', message: 'There is no local order with that reference.', tab: 'orders', signedIn: true });
     }
-    page(req, res, 'order', { title: `Order ${ref}`, tab: 'orders', ...found });
+    const query = OrderQuery.safeParse(req.query);
+    page(req, res, 'order', {
+      title: `Order ${ref}`,
+      tab: 'orders',
+      ...found,
+      statusUrl: `${config.publicBaseUrl}/thank-you?ref=${encodeURIComponent(ref)}`,
+      refreshed: query.success ? query.data.refreshed : undefined,
+    });
+  });
+
+  // Asks mintbot for the order now (GET /orders/{id}) and applies what it says, as the poller does.
+  router.post('/orders/:ref/refresh', async (req, res) => {
+    const ref = req.params.ref;
+    const found = REF.test(ref) ? queries.order(ref) : undefined;
+    if (!found) {
+      return renderAdminMessage(deps, req, res, 404, { title: 'No such order', message: 'There is no local order with that reference.', tab: 'orders', signedIn: true });
+    }
+    const apiId = found.order.api_order_id;
+    if (apiId === null) {
+      return page(req, res, 'order', { title: `Order ${ref}`, tab: 'orders', ...found, statusUrl: `${config.publicBaseUrl}/thank-you?ref=${encodeURIComponent(ref)}`, refreshError: 'mintbot has no id for this order yet (it was never created there), so there is nothing to ask for.' }, 409);
+    }
+    const result = await deps.api.getOrder(apiId);
+    if (!result.ok) {
+      const message = describeFailure('Refreshing from the API', result.error);
+      logger.warn({ reqId: req.id, ref, notice: message }, 'admin: order refresh failed');
+      return page(req, res, 'order', { title: `Order ${ref}`, tab: 'orders', ...found, statusUrl: `${config.publicBaseUrl}/thank-you?ref=${encodeURIComponent(ref)}`, refreshError: message }, 502);
+    }
+    const changed = orders.applyApiOrder(ref, result.value);
+    logger.info({ reqId: req.id, ref, changed }, 'admin: order refreshed from the API');
+    res.redirect(303, `/admin/orders/${encodeURIComponent(ref)}?refreshed=${changed ? 'changed' : 'same'}`);
   });
 
   router.get('/inquiries', (req, res) => {
     const query = parse(InquiriesQuery, req, res, 'inquiries');
     if (!query) return;
-    const fastTrack = query.fast_track === '1';
-    page(req, res, 'inquiries', { title: 'Inquiries', tab: 'inquiries', fastTrack, page: queries.inquiries(fastTrack, query, size) });
+    const filter = { handled: query.show, fastTrackOnly: query.fast_track === '1' };
+    page(req, res, 'inquiries', { title: 'Inquiries', tab: 'inquiries', filter, page: queries.inquiries(filter, query, size), back: req.originalUrl });
+  });
+
+  router.get('/inquiries.csv', async (_req, res) => {
+    await sendInquiriesCsv(res, queries.allInquiries(), Date.now());
+  });
+
+  router.post('/inquiries/:id/handled', (req, res) => {
+    const id = /^\d{1,15}$/.test(req.params.id) ? Number(req.params.id) : NaN;
+    const parsed = HandledForm.safeParse(req.body ?? {});
+    if (!parsed.success || Number.isNaN(id)) {
+      return renderAdminMessage(deps, req, res, 400, { title: 'Not a valid request', message: 'Use the button on the inquiries page.', tab: 'inquiries', signedIn: true });
+    }
+    const handled = parsed.data.handled === '1';
+    if (!inquiries.markHandled(id, handled ? { at: Date.now(), by: user(req) } : null)) {
+      return renderAdminMessage(deps, req, res, 404, { title: 'No such inquiry', message: 'That inquiry does not exist.', tab: 'inquiries', signedIn: true });
+    }
+    logger.info({ reqId: req.id, inquiry: id, handled }, 'admin: inquiry marked');
+    // Back to the list it came from (only ever an inquiries page of this console).
+    const back = parsed.data.back && /^\/admin\/inquiries(\?[A-Za-z0-9_=&%.-]*)?$/.test(parsed.data.back) ? parsed.data.back : '/admin/inquiries';
+    res.redirect(303, back);
   });
 
   router.get('/partner', async (req, res) => {
+    const { api } = deps;
     const [partner, revenue, settings] = await Promise.all([api.getPartner(), api.getRevenue(), api.getSettings()]);
     const notices: string[] = [];
     if (!partner.ok) notices.push(describeFailure('Partner profile', partner.error));
@@ -139,58 +215,7 @@ export function adminRouter(deps: PortalDeps): Router {
     });
   });
 
-  async function dnsPage(req: Request, res: Response, extra: Record<string, unknown> = {}, status = 200): Promise<void> {
-    const list = await api.listDnsRecords();
-    page(
-      req,
-      res,
-      'dns',
-      {
-        title: 'DNS',
-        tab: 'dns',
-        list: list.ok ? list.value : null,
-        listError: list.ok ? null : describeFailure('DNS records', list.error),
-        values: { subdomain: '', ip: '' },
-        ...extra,
-      },
-      status,
-    );
-  }
-
-  router.get('/dns', async (req, res) => {
-    const query = DnsQuery.safeParse(req.query);
-    const flash = !query.success ? null : query.data.saved ? `Saved the A-record for ${query.data.saved}.` : query.data.deleted ? `Deleted record ${query.data.deleted}.` : null;
-    await dnsPage(req, res, { flash });
-  });
-
-  router.post('/dns', async (req, res) => {
-    const parsed = DnsUpsertForm.safeParse(req.body ?? {});
-    if (!parsed.success) {
-      return dnsPage(req, res, { formError: 'Subdomain and IP must be short text fields.' }, 400);
-    }
-    const values = { subdomain: parsed.data.subdomain.trim(), ip: parsed.data.ip.trim() };
-    const result = await api.upsertDnsRecord(values);
-    if (result.ok) {
-      logger.info({ reqId: req.id, fqdn: result.value.fqdn }, 'admin: DNS record upserted');
-      return res.redirect(303, `/admin/dns?saved=${encodeURIComponent(result.value.fqdn)}`);
-    }
-    const error = result.error;
-    const status = error.kind === 'rejected' && error.status < 500 ? 422 : 502;
-    const formError = error.kind === 'rejected' ? error.message : describeFailure('Saving the record', error);
-    await dnsPage(req, res, { values, formError }, status);
-  });
-
-  router.post('/dns/delete', async (req, res) => {
-    const parsed = DnsDeleteForm.safeParse(req.body ?? {});
-    if (!parsed.success) return dnsPage(req, res, { deleteError: 'Pick a record to delete.' }, 400);
-    const result = await api.deleteDnsRecord(parsed.data.id);
-    if (result.ok) {
-      logger.info({ reqId: req.id, id: parsed.data.id }, 'admin: DNS record deleted');
-      return res.redirect(303, `/admin/dns?deleted=${encodeURIComponent(result.value.id)}`);
-    }
-    const status = result.error.kind === 'rejected' && result.error.status < 500 ? 422 : 502;
-    await dnsPage(req, res, { deleteError: describeFailure('Deleting the record', result.error) }, status);
-  });
+  router.use('/dns', dnsRoutes(deps, page));
 
   // Anything else under /admin: an admin-styled 404 (signed in already, so it may say so).
   router.use((req, res) => renderAdminMessage(deps, req, res, 404, { title: 'Not found', message: 'There is no admin page at this address.', signedIn: true }));

@@ -33,6 +33,8 @@ export interface InquiryRow {
   fast_track: number;
   client_ip: string | null;
   created_at: number;
+  handled_at: number | null;
+  handled_by: string | null;
 }
 
 /** A row of `inquiry_outbox` as SQLite returns it. */
@@ -94,6 +96,7 @@ export class InquiryStore extends EventEmitter<{ stored: [number] }> {
   private readonly selectNextDue;
   private readonly updateDelivered;
   private readonly updateFailedAttempt;
+  private readonly updateHandled;
   private readonly saveTx;
 
   private constructor(db: Db) {
@@ -120,6 +123,7 @@ export class InquiryStore extends EventEmitter<{ stored: [number] }> {
     this.updateFailedAttempt = db.prepare<[string, number, string, number]>(
       "UPDATE inquiry_outbox SET attempts = attempts + 1, state = ?, next_attempt_at = ?, last_error = ? WHERE inquiry_id = ? AND state = 'pending'",
     );
+    this.updateHandled = db.prepare<[number | null, string | null, number]>('UPDATE inquiries SET handled_at = ?, handled_by = ? WHERE id = ?');
     this.saveTx = db.transaction((inquiry: Omit<StoredInquiry, 'id'>, notify: boolean): number => {
       const { lastInsertRowid } = this.insertInquiry.run(
         inquiry.name,
@@ -169,6 +173,11 @@ export class InquiryStore extends EventEmitter<{ stored: [number] }> {
 
   markDelivered(id: number, now: number): void {
     this.updateDelivered.run(now, id);
+  }
+
+  /** An admin marks an inquiry handled (or open again). Returns whether the inquiry exists. */
+  markHandled(id: number, handled: { at: number; by: string } | null): boolean {
+    return this.updateHandled.run(handled?.at ?? null, handled?.by ?? null, id).changes === 1;
   }
 
   /** Records a failed attempt: retried at `nextAttemptAt`, or given up on when that is undefined. */

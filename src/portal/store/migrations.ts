@@ -80,4 +80,11 @@ export const PORTAL_MIGRATIONS: readonly string[] = [
     updated_at  INTEGER NOT NULL
   );
   `,
+  /* 2: an admin marks an inquiry handled (fast-track ones carry a 24-hour promise); failed orders by status */ `
+  ALTER TABLE inquiries ADD COLUMN handled_at INTEGER;   -- NULL while open
+  ALTER TABLE inquiries ADD COLUMN handled_by TEXT;      -- the admin's sign-in name
+  CREATE INDEX inquiries_open ON inquiries (fast_track, id) WHERE handled_at IS NULL;
+  -- the admin's "needs attention" view finds failed deploys without reading every order
+  CREATE INDEX orders_status ON orders (status, updated_at);
+  `,
 ];
