@@ -34,20 +34,21 @@ export function attentionCount(a: Attention): number {
  */
 export class AttentionQueries {
   private readonly failed: Statement<[{ since: number; limit: number }], OrderRow & { key: number }>;
-  private readonly bursts: Statement<[{ since: number; bucket: number; min: number }], RejectedBurst>;
+  private readonly bursts: Statement<[{ since: number }], RejectedBurst>;
 
   constructor(db: Db) {
     this.failed = db.prepare(`SELECT rowid AS key, * FROM orders WHERE status = 'failed' AND updated_at >= @since ORDER BY updated_at DESC LIMIT @limit`);
+    // Constants inlined: bound parameters arrive as REAL, and REAL division would not bucket.
     this.bursts = db.prepare(`SELECT reason, count(*) AS count, min(received_at) AS first, max(received_at) AS last
       FROM rejected_deliveries WHERE received_at >= @since
-      GROUP BY reason, received_at / @bucket HAVING count(*) >= @min
+      GROUP BY reason, received_at / ${BURST_BUCKET_MS} HAVING count(*) >= ${BURST_MIN}
       ORDER BY last DESC LIMIT ${LIST_LIMIT}`);
   }
 
   load(now: number): Attention {
     return {
       failedDeploys: this.failed.all({ since: now - FAILED_DEPLOY_WINDOW_MS, limit: LIST_LIMIT }),
-      rejectedBursts: this.bursts.all({ since: now - BURST_LOOKBACK_MS, bucket: BURST_BUCKET_MS, min: BURST_MIN }),
+      rejectedBursts: this.bursts.all({ since: now - BURST_LOOKBACK_MS }),
     };
   }
 }

@@ -54,7 +54,8 @@ async function send<Row>(res: Response, filename: string, columns: Array<Column<
   res.setHeader('Content-Type', 'text/csv; charset=utf-8');
   res.setHeader('Content-Disposition', `attachment; filename="${filename}"`);
   res.setHeader('Cache-Control', 'no-store');
-  const options = { escape_formulas: true, record_delimiter: 'windows' as const };
+  // A bare LF or CR inside a value is quoted too (csv-stringify quotes only the record delimiter by default).
+  const options = { escape_formulas: true, record_delimiter: 'windows' as const, quoted_match: /[\r\n]/ };
   // A BOM so spreadsheet programs read the file as UTF-8 (names are not all ASCII).
   res.write('\uFEFF' + stringify([columns.map(([h]) => h)], options));
   let batch: Array<Array<string | number | null>> = [];
