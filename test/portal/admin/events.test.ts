@@ -29,7 +29,7 @@ describe('admin events browser', () => {
     // Types in words, the payload in place under its event id.
     expect(res.text).toContain('<span class="badge badge-paid">Paid</span>');
     expect(res.text).toContain('<span class="badge badge-created">Order created</span>');
-    expect(res.text).toMatch(/<details><summary><code class="event-id">evt_42_order.paid_1747371234567<\/code><\/summary><pre class="payload">\{\n {2}&quot;id&quot;: 42,/);
+    expect(res.text).toMatch(/<details><summary><code class="event-id">evt_42_order.paid_1747371234567<\/code><\/summary><pre class="payload" tabindex="0">\{\n {2}&quot;id&quot;: 42,/);
     // Every tab is reachable from /admin.
     for (const href of ['/admin/rejected', '/admin/orders', '/admin/partner', '/admin/dns', '/admin/inquiries']) expect(res.text).toContain(`href="${href}"`);
   });
