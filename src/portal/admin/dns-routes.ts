@@ -27,7 +27,7 @@ export function dnsRoutes(deps: PortalDeps, page: Page): Router {
 
   async function listPage(req: Request, res: Response, extra: Record<string, unknown> = {}, status = 200): Promise<void> {
     const list = await api.listDnsRecords();
-    page(
+    await page(
       req,
       res,
       'dns',
@@ -74,7 +74,7 @@ export function dnsRoutes(deps: PortalDeps, page: Page): Router {
     if (!list.ok) return listPage(req, res, { deleteError: describeFailure('Looking up the record', list.error) }, 502);
     const record = list.value.items.find((r) => r.id === parsed.data.id);
     if (!record) return listPage(req, res, { deleteError: 'That record is not there any more: it may have been deleted already.' }, 404);
-    page(req, res, 'dns-delete', { title: `Delete ${record.name}?`, tab: 'dns', record, apex: list.value.apex });
+    await page(req, res, 'dns-delete', { title: `Delete ${record.name}?`, tab: 'dns', record, apex: list.value.apex });
   });
 
   // Step 2: the confirmation form.

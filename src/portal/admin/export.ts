@@ -50,7 +50,7 @@ const INQUIRY_COLUMNS: Array<Column<InquiryRow>> = [
 const BATCH = 500;
 
 /** Writes the rows in batches, waiting whenever the client reads slower than we write. */
-async function send<Row>(res: Response, filename: string, columns: Array<Column<Row>>, rows: Iterable<Row>): Promise<void> {
+async function send<Row>(res: Response, filename: string, columns: Array<Column<Row>>, rows: AsyncIterable<Row>): Promise<void> {
   res.setHeader('Content-Type', 'text/csv; charset=utf-8');
   res.setHeader('Content-Disposition', `attachment; filename="${filename}"`);
   res.setHeader('Cache-Control', 'no-store');
@@ -63,7 +63,7 @@ async function send<Row>(res: Response, filename: string, columns: Array<Column<
     if (!res.write(stringify(batch, options))) await once(res, 'drain');
     batch = [];
   };
-  for (const row of rows) {
+  for await (const row of rows) {
     batch.push(columns.map(([, value]) => value(row)));
     if (batch.length === BATCH) await flush();
   }
@@ -71,10 +71,10 @@ async function send<Row>(res: Response, filename: string, columns: Array<Column<
   res.end();
 }
 
-export function sendOrdersCsv(res: Response, rows: Iterable<OrderRow>, now: number): Promise<void> {
+export function sendOrdersCsv(res: Response, rows: AsyncIterable<OrderRow>, now: number): Promise<void> {
   return send(res, `orders-${formatApiTime(now).slice(0, 10)}.csv`, ORDER_COLUMNS, rows);
 }
 
-export function sendInquiriesCsv(res: Response, rows: Iterable<InquiryRow>, now: number): Promise<void> {
+export function sendInquiriesCsv(res: Response, rows: AsyncIterable<InquiryRow>, now: number): Promise<void> {
   return send(res, `inquiries-${formatApiTime(now).slice(0, 10)}.csv`, INQUIRY_COLUMNS, rows);
 }

@@ -1,7 +1,5 @@
-import type { Statement } from 'better-sqlite3';
 import type { OrderRow as StoredOrderRow } from '../orders/store.js';
 import type { InquiryRow as StoredInquiryRow } from '../partners/store.js';
-import type { Db } from '../store/db.js';
 
 /** Where a keyset page starts: the newest rows, rows older than `before`, or newer than `after`. */
 export type Cursor = { before?: number | undefined; after?: number | undefined };
@@ -13,95 +11,6 @@ export interface KeysetPage<Row> {
   newer: number | null;
   /** Pass as `before` to see the rows just older than this page. */
   older: number | null;
-}
-
-const MAX_KEY = Number.MAX_SAFE_INTEGER;
-/** Counts of filtered sets stop here (a search or a filter never reads more than this to count). */
-export const COUNT_CAP = 10_000;
-
-/** A total to show: exact, or "more than COUNT_CAP". */
-export interface Total {
-  count: number;
-  capped: boolean;
-}
-const total = (n: number): Total => (n > COUNT_CAP ? { count: COUNT_CAP, capped: true } : { count: n, capped: false });
-
-/**
- * Exact event counts without a COUNT(*) over the whole table per page view: webhook_events is
- * append-only (nothing deletes events), so a count taken once stays right for the ids it covered
- * and only rows with a larger id are counted afterwards. SQLite hands out ids in commit order.
- */
-class GrowingCount {
-  private readonly known = new Map<string, { n: number; top: number }>();
-  private readonly all: Statement<[{ bound: number }], { n: number; top: number | null }>;
-  private readonly byType: Statement<[{ bound: number; type: string }], { n: number; top: number | null }>;
-
-  constructor(db: Db) {
-    this.all = db.prepare('SELECT count(*) AS n, max(id) AS top FROM webhook_events WHERE id > @bound');
-    this.byType = db.prepare('SELECT count(*) AS n, max(id) AS top FROM webhook_events WHERE event_type = @type AND id > @bound');
-  }
-
-  count(type: string | undefined): number {
-    const key = type ?? '';
-    const seen = this.known.get(key) ?? { n: 0, top: 0 };
-    const more = type === undefined ? this.all.get({ bound: seen.top })! : this.byType.get({ bound: seen.top, type })!;
-    const next = { n: seen.n + more.n, top: more.top ?? seen.top };
-    // Bounded like the type list: a sender inventing types cannot grow this without limit.
-    if (this.known.has(key) || this.known.size < 256) this.known.set(key, next);
-    return next.n;
-  }
-}
-
-/**
- * Keyset pagination over an integer key with a fixed WHERE clause: every page is an index range
- * scan of at most `limit + 1` rows plus two one-row probes — no OFFSET, no COUNT(*).
- */
-class Keyset<Row extends { key: number }, P extends Record<string, unknown>> {
-  private readonly desc: Statement<[P & { bound: number; limit: number }], Row>;
-  private readonly asc: Statement<[P & { bound: number; limit: number }], Row>;
-  private readonly anyNewer: Statement<[P & { bound: number }], { one: number }>;
-  private readonly anyOlder: Statement<[P & { bound: number }], { one: number }>;
-  private readonly countStmt: Statement<[P], { n: number }>;
-
-  constructor(db: Db, select: string, from: string, where: string, key: string) {
-    const w = where ? `${where} AND` : '';
-    // Capped: past COUNT_CAP rows the page says "10,000+" rather than reading them all.
-    this.countStmt = db.prepare(`SELECT count(*) AS n FROM (SELECT 1 FROM ${from} ${where ? `WHERE ${where}` : ''} LIMIT ${COUNT_CAP + 1})`);
-    this.desc = db.prepare(`SELECT ${key} AS key, ${select} FROM ${from} WHERE ${w} ${key} < @bound ORDER BY ${key} DESC LIMIT @limit`);
-    this.asc = db.prepare(`SELECT ${key} AS key, ${select} FROM ${from} WHERE ${w} ${key} > @bound ORDER BY ${key} ASC LIMIT @limit`);
-    this.anyNewer = db.prepare(`SELECT 1 AS one FROM ${from} WHERE ${w} ${key} > @bound ORDER BY ${key} ASC LIMIT 1`);
-    this.anyOlder = db.prepare(`SELECT 1 AS one FROM ${from} WHERE ${w} ${key} < @bound ORDER BY ${key} DESC LIMIT 1`);
-  }
-
-  /** How many rows match, up to COUNT_CAP + 1. */
-  count(params: P): number {
-    return this.countStmt.get(params)!.n;
-  }
-
-  page(params: P, cursor: Cursor, size: number): KeysetPage<Row> {
-    let rows: Row[];
-    if (cursor.after !== undefined) {
-      rows = this.asc.all({ ...params, bound: cursor.after, limit: size }).reverse();
-    } else {
-      rows = this.desc.all({ ...params, bound: cursor.before ?? MAX_KEY, limit: size });
-    }
-    if (rows.length === 0) {
-      // Past either end: offer the way back to whichever side has rows.
-      const bound = cursor.after ?? cursor.before ?? MAX_KEY;
-      return {
-        rows,
-        newer: cursor.before !== undefined && this.anyNewer.get({ ...params, bound: bound - 1 }) ? bound - 1 : null,
-        older: cursor.after !== undefined && this.anyOlder.get({ ...params, bound: bound + 1 }) ? bound + 1 : null,
-      };
-    }
-    const first = rows[0]!.key;
-    const last = rows[rows.length - 1]!.key;
-    return {
-      rows,
-      newer: this.anyNewer.get({ ...params, bound: first }) ? first : null,
-      older: this.anyOlder.get({ ...params, bound: last }) ? last : null,
-    };
-  }
 }
 
 export interface EventRow {
@@ -131,159 +40,87 @@ export type OrderRow = StoredOrderRow & { key: number };
 /** An inquiries row (without the client's IP, which admin never shows) with its id as the page key. */
 export type InquiryRow = Omit<StoredInquiryRow, 'client_ip'> & { key: number };
 
+export interface EventFilter {
+  type?: string | undefined;
+  q?: string | undefined;
+}
+
+/** Counts of filtered sets stop here: a search or a filter never reads more than this to count. */
+export const COUNT_CAP = 10_000;
+
+/** A total to show: exact, or "more than COUNT_CAP" (capped). */
+export interface Total {
+  count: number;
+  capped: boolean;
+}
+
 /** Which inquiries a page shows. */
 export interface InquiryFilter {
   handled: 'open' | 'handled' | 'all';
   fastTrackOnly: boolean;
 }
 
-export interface EventFilter {
-  type?: string | undefined;
-  q?: string | undefined;
+/** A run of refused deliveries for one reason (see AttentionRules). */
+export interface RejectedBurst {
+  reason: string;
+  count: number;
+  first: number;
+  last: number;
 }
 
-const INQUIRY_COLUMNS = 'id, name, email, company, website, type, message, fast_track, created_at, handled_at, handled_by';
-const EVENT_COLUMNS = 'id, event_id, event_type, api_order_id, external_id, payload, received_at';
-// Search: each alternative is its own index lookup (order id, external id, event id); the rows
-// are then fetched by primary key. With a type filter too, `+event_type` keeps the planner on
-// the search's small id set instead of walking every event of that type.
-const SEARCH = `id IN (SELECT id FROM webhook_events WHERE api_order_id = @qnum
-  UNION ALL SELECT id FROM webhook_events WHERE external_id = @q
-  UNION ALL SELECT id FROM webhook_events WHERE event_id = @q)`;
+/**
+ * Everything on the "needs attention" view, one field per kind: to add a kind (e.g. subscriptions
+ * whose payment failed), add a field here, its query in the store, and a section in
+ * views/admin/attention.eta; attentionCount() then counts it for the tab.
+ */
+export interface Attention {
+  /** Orders whose agent failed to come up, changed within the last 30 days, newest first. */
+  failedDeploys: OrderRow[];
+  /** At least 5 refusals for one reason within one 10-minute bucket, in the last 24 hours. */
+  rejectedBursts: RejectedBurst[];
+}
 
-/** Every read the admin console makes, prepared once. */
-export class AdminQueries {
-  private readonly events: Record<'all' | 'type' | 'q' | 'typeQ', Keyset<EventRow, Record<string, unknown>>>;
-  private readonly rejectedPage: Keyset<RejectedRow, Record<string, never>>;
-  private readonly ordersPage: Keyset<OrderRow, Record<string, never>>;
-  private readonly inquirySets = new Map<string, Keyset<InquiryRow, Record<string, never>>>();
-  private readonly eventCounts: GrowingCount;
-  private readonly ordersCount: Statement<[], { n: number }>;
-  private readonly orderBatch: Statement<[{ bound: number; limit: number }], OrderRow>;
-  private readonly inquiryBatch: Statement<[{ bound: number; limit: number }], InquiryRow>;
-  private readonly typesSeen: Statement<[], { type: string }>;
-  private readonly orderByRef: Statement<[string], OrderRow>;
-  private readonly timeline: Statement<[{ ref: string; api: number | null }], EventRow>;
-  private readonly refsForApiIds: Statement<[string], { ref: string; api_order_id: number }>;
-  private readonly refsForRefs: Statement<[string], { ref: string }>;
+export const ATTENTION_RULES = {
+  failedDeployWindowMs: 30 * 86_400_000,
+  burstMin: 5,
+  burstBucketMs: 10 * 60_000,
+  burstLookbackMs: 86_400_000,
+  listLimit: 50,
+} as const;
 
-  constructor(db: Db) {
-    const k = (where: string) => new Keyset<EventRow, Record<string, unknown>>(db, EVENT_COLUMNS, 'webhook_events', where, 'id');
-    this.events = {
-      all: k(''),
-      type: k('event_type = @type'),
-      q: k(SEARCH),
-      typeQ: k(`+event_type = @type AND ${SEARCH}`),
-    };
-    this.rejectedPage = new Keyset(db, 'id, reason, event_id, event_type, body_excerpt, received_at', 'rejected_deliveries', '', 'id');
-    this.ordersPage = new Keyset(db, '*', 'orders', '', 'rowid');
-    for (const handled of ['open', 'handled', 'all'] as const) {
-      for (const fastTrackOnly of [false, true]) {
-        const where = [handled === 'open' ? 'handled_at IS NULL' : handled === 'handled' ? 'handled_at IS NOT NULL' : '', fastTrackOnly ? 'fast_track = 1' : ''].filter(Boolean).join(' AND ');
-        this.inquirySets.set(`${handled}/${fastTrackOnly}`, new Keyset(db, INQUIRY_COLUMNS, 'inquiries', where, 'id'));
-      }
-    }
-    this.eventCounts = new GrowingCount(db);
-    this.ordersCount = db.prepare('SELECT count(*) AS n FROM orders');
-    this.orderBatch = db.prepare('SELECT rowid AS key, * FROM orders WHERE rowid > @bound ORDER BY rowid LIMIT @limit');
-    this.inquiryBatch = db.prepare(`SELECT id AS key, ${INQUIRY_COLUMNS} FROM inquiries WHERE id > @bound ORDER BY id LIMIT @limit`);
-    // The distinct types without reading every row: a skip-scan over the (event_type, id) index,
-    // one seek per type. Bounded, in case a sender invents very many.
-    this.typesSeen = db.prepare(`
-      WITH RECURSIVE seen(type) AS (
-        SELECT min(event_type) FROM webhook_events
-        UNION ALL
-        SELECT (SELECT min(event_type) FROM webhook_events WHERE event_type > seen.type) FROM seen WHERE seen.type IS NOT NULL
-      )
-      SELECT type FROM seen WHERE type IS NOT NULL LIMIT 200`);
-    this.orderByRef = db.prepare('SELECT rowid AS key, * FROM orders WHERE ref = ?');
-    this.timeline = db.prepare(`SELECT id AS key, ${EVENT_COLUMNS} FROM webhook_events
-      WHERE id IN (SELECT id FROM webhook_events WHERE external_id = @ref
-                   UNION ALL SELECT id FROM webhook_events WHERE api_order_id = @api)
-      ORDER BY id ASC LIMIT 500`);
-    this.refsForApiIds = db.prepare('SELECT ref, api_order_id FROM orders WHERE api_order_id IN (SELECT value FROM json_each(?))');
-    this.refsForRefs = db.prepare('SELECT ref FROM orders WHERE ref IN (SELECT value FROM json_each(?))');
-  }
+/** How many things need attention (the tab's badge). */
+export function attentionCount(a: Attention): number {
+  return a.failedDeploys.length + a.rejectedBursts.length;
+}
 
-  eventsPage(filter: EventFilter, cursor: Cursor, size: number): KeysetPage<EventRow> {
-    const q = filter.q;
-    const params: Record<string, unknown> = {};
-    if (filter.type) params['type'] = filter.type;
-    if (q) {
-      params['q'] = q;
-      params['qnum'] = /^\d{1,15}$/.test(q) ? Number(q) : null;
-    }
-    const set = filter.type ? (q ? this.events.typeQ : this.events.type) : q ? this.events.q : this.events.all;
-    return set.page(params, cursor, size);
-  }
-
-  /** How many events the filter matches: exact for all or one type, capped for a search. */
-  eventTotal(filter: EventFilter): Total {
-    if (!filter.q) return { count: this.eventCounts.count(filter.type), capped: false };
-    const params: Record<string, unknown> = { q: filter.q, qnum: /^\d{1,15}$/.test(filter.q) ? Number(filter.q) : null };
-    if (filter.type) params['type'] = filter.type;
-    return total((filter.type ? this.events.typeQ : this.events.q).count(params));
-  }
-
-  eventTypes(): string[] {
-    return this.typesSeen.all().map((r) => r.type);
-  }
-
+/**
+ * Every read the admin console makes; pages are keyset pages (no OFFSET, no COUNT(*) of a whole
+ * table per page view). The SQLite
+ * implementation is src/portal/store/sqlite/admin-reads.ts.
+ */
+export interface AdminReads {
+  eventsPage(filter: EventFilter, cursor: Cursor, size: number): Promise<KeysetPage<EventRow>>;
+  /**
+   * How many events the filter matches: exact for all events or one type, capped at COUNT_CAP for
+   * a search. Must not be a full COUNT(*) per call: the table holds millions of rows.
+   */
+  eventTotal(filter: EventFilter): Promise<Total>;
+  /** The event types seen so far (bounded), for the filter. */
+  eventTypes(): Promise<string[]>;
   /**
    * The local order refs that a page of events points at (by API id or by external id = ref), so
    * the page can link to each order's timeline.
    */
-  orderLinks(rows: readonly EventRow[]): { byApiId: Map<number, string>; refs: Set<string> } {
-    const apiIds = [...new Set(rows.map((r) => r.api_order_id).filter((v): v is number => v !== null))];
-    const externals = [...new Set(rows.map((r) => r.external_id).filter((v): v is string => v !== null))];
-    const byApiId = new Map<number, string>();
-    for (const r of apiIds.length ? this.refsForApiIds.all(JSON.stringify(apiIds)) : []) byApiId.set(r.api_order_id, r.ref);
-    const refs = new Set(externals.length ? this.refsForRefs.all(JSON.stringify(externals)).map((r) => r.ref) : []);
-    return { byApiId, refs };
-  }
-
-  rejected(cursor: Cursor, size: number): KeysetPage<RejectedRow> {
-    return this.rejectedPage.page({}, cursor, size);
-  }
-
-  orders(cursor: Cursor, size: number): KeysetPage<OrderRow> {
-    return this.ordersPage.page({}, cursor, size);
-  }
-
-  ordersTotal(): Total {
-    return { count: this.ordersCount.get()!.n, capped: false };
-  }
-
-  /** Every order, oldest first, in batches (for the CSV export: memory stays flat). */
-  *allOrders(batch = 500): Generator<OrderRow> {
-    let bound = 0;
-    for (;;) {
-      const rows = this.orderBatch.all({ bound, limit: batch });
-      yield* rows;
-      if (rows.length < batch) return;
-      bound = rows[rows.length - 1]!.key;
-    }
-  }
-
-  /** Every inquiry, oldest first, in batches (CSV export). */
-  *allInquiries(batch = 500): Generator<InquiryRow> {
-    let bound = 0;
-    for (;;) {
-      const rows = this.inquiryBatch.all({ bound, limit: batch });
-      yield* rows;
-      if (rows.length < batch) return;
-      bound = rows[rows.length - 1]!.key;
-    }
-  }
-
-  order(ref: string): { order: OrderRow; events: EventRow[] } | undefined {
-    const order = this.orderByRef.get(ref);
-    if (!order) return undefined;
-    return { order, events: this.timeline.all({ ref, api: order.api_order_id }) };
-  }
-
-  inquiries(filter: InquiryFilter, cursor: Cursor, size: number): KeysetPage<InquiryRow> & { total: Total } {
-    const set = this.inquirySets.get(`${filter.handled}/${filter.fastTrackOnly}`)!;
-    return { ...set.page({}, cursor, size), total: total(set.count({})) };
-  }
+  orderLinks(rows: readonly EventRow[]): Promise<{ byApiId: Map<number, string>; refs: Set<string> }>;
+  rejected(cursor: Cursor, size: number): Promise<KeysetPage<RejectedRow>>;
+  orders(cursor: Cursor, size: number): Promise<KeysetPage<OrderRow>>;
+  ordersTotal(): Promise<Total>;
+  /** Every order, oldest first, read in batches (CSV export: memory stays flat). */
+  allOrders(): AsyncIterable<OrderRow>;
+  /** Every inquiry, oldest first, read in batches (CSV export). */
+  allInquiries(): AsyncIterable<InquiryRow>;
+  attention(now: number): Promise<Attention>;
+  /** One order with its event timeline (oldest first, bounded). */
+  order(ref: string): Promise<{ order: OrderRow; events: EventRow[] } | undefined>;
+  inquiries(filter: InquiryFilter, cursor: Cursor, size: number): Promise<KeysetPage<InquiryRow> & { total: Total }>;
 }

@@ -1,16 +1,13 @@
 import express, { Router, type NextFunction, type Request, type RequestHandler, type Response } from 'express';
 import { z } from 'zod';
 import type { PortalDeps } from '../deps.js';
-import { OrderStore } from '../orders/store.js';
-import { InquiryStore } from '../partners/store.js';
 import { loadPlans } from '../shop/plans.js';
-import { AttentionQueries, attentionCount } from './attention.js';
 import { adminAuth } from './auth.js';
 import { CSRF_FIELD, CsrfTokens, sameOrigin } from './csrf.js';
 import { dnsRoutes } from './dns-routes.js';
 import { sendInquiriesCsv, sendOrdersCsv } from './export.js';
 import { describeFailure, revenueChart, sections } from './partner.js';
-import { AdminQueries } from './queries.js';
+import { attentionCount, type Attention } from './queries.js';
 import { renderAdmin, renderAdminMessage } from './render.js';
 
 const blankToUndefined = (v: unknown) => (typeof v === 'string' && v.trim() === '' ? undefined : v);
@@ -36,7 +33,7 @@ const HandledForm = z.object({ handled: z.enum(['1', '0']), back: z.string().max
 const REF = /^[A-Za-z0-9_-]{1,128}$/;
 
 export type Parse = <S extends z.ZodType>(schema: S, req: Request, res: Response, tab: string) => z.infer<S> | undefined;
-export type Page = (req: Request, res: Response, view: string, data: Record<string, unknown>, status?: number) => void;
+export type Page = (req: Request, res: Response, view: string, data: Record<string, unknown>, status?: number) => Promise<void>;
 
 /**
  * /admin: the partner's staff console behind HTTP Basic. /admin itself is the event browser;
@@ -45,10 +42,7 @@ export type Page = (req: Request, res: Response, view: string, data: Record<stri
 export function adminRouter(deps: PortalDeps): Router {
   const { config, logger } = deps;
   const router = Router();
-  const queries = new AdminQueries(deps.db);
-  const attention = new AttentionQueries(deps.db);
-  const orders = new OrderStore(deps.db);
-  const inquiries = InquiryStore.for(deps.db);
+  const { admin: queries, orders, inquiries } = deps.stores;
   const csrf = new CsrfTokens(deps.db);
   const planNames = new Map(loadPlans(config.plansFile).plans.map((p) => [p.tier as string, p.name]));
   const size = config.adminPageSize;
@@ -57,15 +51,13 @@ export function adminRouter(deps: PortalDeps): Router {
   router.use(...adminAuth(deps));
 
   const user = (req: Request) => (req as Request & { auth?: { user: string } }).auth?.user ?? '';
-  const page: Page = (req, res, view, data, status = 200) =>
-    renderAdmin(
-      deps,
-      req,
-      res,
-      view,
-      { signedIn: true, csrfField: CSRF_FIELD, csrfToken: csrf.issue(user(req)), planNames, attentionCount: attentionCount(attention.load(Date.now())), now: Date.now(), ...data },
-      status,
-    );
+  const page: Page = async (req, res, view, data, status = 200) => {
+    const now = Date.now();
+    // The tab's badge: a few indexed, bounded reads (see AdminReads.attention).
+    const attention = (data['attention'] as Attention | undefined) ?? (await queries.attention(now));
+    const common = { signedIn: true, csrfField: CSRF_FIELD, csrfToken: csrf.issue(user(req)), planNames, now, attentionCount: attentionCount(attention) };
+    renderAdmin(deps, req, res, view, { ...common, ...data }, status);
+  };
   const parse: Parse = (schema, req, res, tab) => {
     const parsed = schema.safeParse(req.query);
     if (parsed.success) return parsed.data;
@@ -93,51 +85,52 @@ export function adminRouter(deps: PortalDeps): Router {
     form(req, res, (err?: unknown) => (err ? next(err) : guard(req, res, next)));
   });
 
-  router.get('/', (req, res) => {
+  router.get('/', async (req, res) => {
     const query = parse(EventsQuery, req, res, 'events');
     if (!query) return;
     const filter = { type: query.type, q: query.q || undefined };
-    const result = queries.eventsPage(filter, query, size);
-    page(req, res, 'events', {
+    const [result, types, total] = await Promise.all([queries.eventsPage(filter, query, size), queries.eventTypes(), queries.eventTotal(filter)]);
+    await page(req, res, 'events', {
       title: 'Events',
       tab: 'events',
       filter,
-      types: queries.eventTypes(),
+      types,
       page: result,
-      total: queries.eventTotal(filter),
-      links: queries.orderLinks(result.rows),
+      total,
+      links: await queries.orderLinks(result.rows),
       atNewest: query.before === undefined && query.after === undefined,
     });
   });
 
-  router.get('/attention', (req, res) => {
-    page(req, res, 'attention', { title: 'Needs attention', tab: 'attention', attention: attention.load(Date.now()) });
+  router.get('/attention', async (req, res) => {
+    await page(req, res, 'attention', { title: 'Needs attention', tab: 'attention', attention: await queries.attention(Date.now()) });
   });
 
-  router.get('/rejected', (req, res) => {
+  router.get('/rejected', async (req, res) => {
     const query = parse(PageQuery, req, res, 'rejected');
     if (!query) return;
-    page(req, res, 'rejected', { title: 'Rejected deliveries', tab: 'rejected', page: queries.rejected(query, size) });
+    await page(req, res, 'rejected', { title: 'Rejected deliveries', tab: 'rejected', page: await queries.rejected(query, size) });
   });
 
-  router.get('/orders', (req, res) => {
+  router.get('/orders', async (req, res) => {
     const query = parse(PageQuery, req, res, 'orders');
     if (!query) return;
-    page(req, res, 'orders', { title: 'Orders', tab: 'orders', page: queries.orders(query, size), total: queries.ordersTotal() });
+    const [result, total] = await Promise.all([queries.orders(query, size), queries.ordersTotal()]);
+    await page(req, res, 'orders', { title: 'Orders', tab: 'orders', page: result, total });
   });
 
   router.get('/orders.csv', async (_req, res) => {
     await sendOrdersCsv(res, queries.allOrders(), Date.now());
   });
 
-  router.get('/orders/:ref', (req, res) => {
+  router.get('/orders/:ref', async (req, res) => {
     const ref = req.params.ref;
-    const found = REF.test(ref) ? queries.order(ref) : undefined;
+    const found = REF.test(ref) ? await queries.order(ref) : undefined;
     if (!found) {
       return renderAdminMessage(deps, req, res, 404, { title: 'No such order', message: 'There is no local order with that reference.', tab: 'orders', signedIn: true });
     }
     const query = OrderQuery.safeParse(req.query);
-    page(req, res, 'order', {
+    await page(req, res, 'order', {
       title: `Order ${ref}`,
       tab: 'orders',
       ...found,
@@ -149,44 +142,44 @@ export function adminRouter(deps: PortalDeps): Router {
   // Asks mintbot for the order now (GET /orders/{id}) and applies what it says, as the poller does.
   router.post('/orders/:ref/refresh', async (req, res) => {
     const ref = req.params.ref;
-    const found = REF.test(ref) ? queries.order(ref) : undefined;
+    const found = REF.test(ref) ? await queries.order(ref) : undefined;
     if (!found) {
       return renderAdminMessage(deps, req, res, 404, { title: 'No such order', message: 'There is no local order with that reference.', tab: 'orders', signedIn: true });
     }
     const apiId = found.order.api_order_id;
     if (apiId === null) {
-      return page(req, res, 'order', { title: `Order ${ref}`, tab: 'orders', ...found, statusUrl: `${config.publicBaseUrl}/thank-you?ref=${encodeURIComponent(ref)}`, refreshError: 'mintbot has no id for this order yet (it was never created there), so there is nothing to ask for.' }, 409);
+      return await page(req, res, 'order', { title: `Order ${ref}`, tab: 'orders', ...found, statusUrl: `${config.publicBaseUrl}/thank-you?ref=${encodeURIComponent(ref)}`, refreshError: 'mintbot has no id for this order yet (it was never created there), so there is nothing to ask for.' }, 409);
     }
     const result = await deps.api.getOrder(apiId);
     if (!result.ok) {
       const message = describeFailure('Refreshing from the API', result.error);
       logger.warn({ reqId: req.id, ref, notice: message }, 'admin: order refresh failed');
-      return page(req, res, 'order', { title: `Order ${ref}`, tab: 'orders', ...found, statusUrl: `${config.publicBaseUrl}/thank-you?ref=${encodeURIComponent(ref)}`, refreshError: message }, 502);
+      return await page(req, res, 'order', { title: `Order ${ref}`, tab: 'orders', ...found, statusUrl: `${config.publicBaseUrl}/thank-you?ref=${encodeURIComponent(ref)}`, refreshError: message }, 502);
     }
-    const changed = orders.applyApiOrder(ref, result.value);
+    const changed = await orders.applyApiOrder(ref, result.value);
     logger.info({ reqId: req.id, ref, changed }, 'admin: order refreshed from the API');
     res.redirect(303, `/admin/orders/${encodeURIComponent(ref)}?refreshed=${changed ? 'changed' : 'same'}`);
   });
 
-  router.get('/inquiries', (req, res) => {
+  router.get('/inquiries', async (req, res) => {
     const query = parse(InquiriesQuery, req, res, 'inquiries');
     if (!query) return;
     const filter = { handled: query.show, fastTrackOnly: query.fast_track === '1' };
-    page(req, res, 'inquiries', { title: 'Inquiries', tab: 'inquiries', filter, page: queries.inquiries(filter, query, size), back: req.originalUrl });
+    await page(req, res, 'inquiries', { title: 'Inquiries', tab: 'inquiries', filter, page: await queries.inquiries(filter, query, size), back: req.originalUrl });
   });
 
   router.get('/inquiries.csv', async (_req, res) => {
     await sendInquiriesCsv(res, queries.allInquiries(), Date.now());
   });
 
-  router.post('/inquiries/:id/handled', (req, res) => {
+  router.post('/inquiries/:id/handled', async (req, res) => {
     const id = /^\d{1,15}$/.test(req.params.id) ? Number(req.params.id) : NaN;
     const parsed = HandledForm.safeParse(req.body ?? {});
     if (!parsed.success || Number.isNaN(id)) {
       return renderAdminMessage(deps, req, res, 400, { title: 'Not a valid request', message: 'Use the button on the inquiries page.', tab: 'inquiries', signedIn: true });
     }
     const handled = parsed.data.handled === '1';
-    if (!inquiries.markHandled(id, handled ? { at: Date.now(), by: user(req) } : null)) {
+    if (!(await inquiries.markHandled(id, handled ? { at: Date.now(), by: user(req) } : null))) {
       return renderAdminMessage(deps, req, res, 404, { title: 'No such inquiry', message: 'That inquiry does not exist.', tab: 'inquiries', signedIn: true });
     }
     logger.info({ reqId: req.id, inquiry: id, handled }, 'admin: inquiry marked');
@@ -203,7 +196,7 @@ export function adminRouter(deps: PortalDeps): Router {
     if (!revenue.ok) notices.push(describeFailure('Revenue', revenue.error));
     if (!settings.ok) notices.push(describeFailure('Settings', settings.error));
     for (const n of notices) logger.warn({ reqId: req.id, notice: n }, 'admin: partner page could not load everything');
-    page(req, res, 'partner', {
+    await page(req, res, 'partner', {
       title: 'Partner',
       tab: 'partner',
       notices,

@@ -139,7 +139,7 @@ describe('admin order page', () => {
     const res = await post('/admin/orders/offlineAAAAAAAAAAAAAAAA/refresh').send({ _csrf: token });
     expect(res.status).toBe(502);
     expect(res.text).toMatch(/role="alert">Refreshing from the API: mintbot could not be reached/);
-    expect(res.text).toContain('<span class="pill ok">Paid</span>');
+    expect(res.text).toContain('<span class="pill ">Paid</span>');
   });
 });
 
