@@ -78,6 +78,8 @@ export interface Attention {
   failedDeploys: OrderRow[];
   /** At least 5 refusals for one reason within one 10-minute bucket, in the last 24 hours. */
   rejectedBursts: RejectedBurst[];
+  /** Open fast-track inquiries with less than 4 of their 24 hours left, or overdue; oldest first. */
+  fastTrackDue: InquiryRow[];
 }
 
 export const ATTENTION_RULES = {
@@ -85,12 +87,14 @@ export const ATTENTION_RULES = {
   burstMin: 5,
   burstBucketMs: 10 * 60_000,
   burstLookbackMs: 86_400_000,
+  fastTrackPromiseMs: 24 * 3_600_000,
+  fastTrackWarnMs: 4 * 3_600_000,
   listLimit: 50,
 } as const;
 
 /** How many things need attention (the tab's badge). */
 export function attentionCount(a: Attention): number {
-  return a.failedDeploys.length + a.rejectedBursts.length;
+  return a.failedDeploys.length + a.rejectedBursts.length + a.fastTrackDue.length;
 }
 
 /**

@@ -106,9 +106,20 @@ describe('admin needs-attention view', () => {
     for (let i = 0; i < 5; i++) await sendEvent(portal.handler, { id: 1 }, { secret: 'whsec_wrong_secret_000' }).expect(401);
     await sendEvent(portal.handler, { id: 1 }, { signature: null }).expect(401);
 
+    const insertInquiry = portal.deps.db.prepare("INSERT INTO inquiries (name, email, company, type, message, fast_track, created_at) VALUES (?, 'x@example.com', 'Acme', 'enterprise', 'm', ?, ?)");
+    insertInquiry.run('Overdue Olga', 1, Date.now() - 25 * 3_600_000);
+    insertInquiry.run('Soon Sam', 1, Date.now() - 21 * 3_600_000);
+    insertInquiry.run('Fresh Fay', 1, Date.now() - 3_600_000);
+    insertInquiry.run('Slow Sid', 0, Date.now() - 30 * 3_600_000);
+
     const res = await get('/admin/attention');
     expect(res.status).toBe(200);
     const page = text(res.text);
+    expect(page).toContain('Overdue Olga');
+    expect(page).toContain('overdue by 1 h');
+    expect(page).toMatch(/Soon Sam .* 2 h 59 min left/);
+    expect(page).not.toContain('Fresh Fay');
+    expect(page).not.toContain('Slow Sid');
     expect(page).toContain('Order 91');
     expect(page).toContain('Pro · 12 months');
     expect(page).toContain('$480.00');
@@ -117,7 +128,7 @@ describe('admin needs-attention view', () => {
     expect(page).not.toContain('Order 93');
     expect(page).toContain('Signed with another secret 5');
     expect(page).not.toContain('Signature missing'); // one refusal is not a burst
-    expect(res.text).toMatch(/href="\/admin\/attention"[^>]*>Needs attention <span class="count-badge">2<span class="visually-hidden"> items</);
+    expect(res.text).toMatch(/href="\/admin\/attention"[^>]*>Needs attention <span class="count-badge">4<span class="visually-hidden"> items</);
   });
 
   it('when nothing needs attention, then the view says so and the tab has no count', async () => {

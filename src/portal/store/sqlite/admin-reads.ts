@@ -136,6 +136,7 @@ export class SqliteAdminReads implements AdminReads {
   private readonly inquiryBatch: Statement<[{ bound: number; limit: number }], InquiryRow>;
   private readonly failedDeploys: Statement<[{ since: number }], OrderRow>;
   private readonly bursts: Statement<[{ since: number }], RejectedBurst>;
+  private readonly fastTrackDue: Statement<[{ before: number }], InquiryRow>;
   private readonly typesSeen: Statement<[], { type: string }>;
   private readonly orderByRef: Statement<[string], OrderRow>;
   private readonly timeline: Statement<[{ ref: string; api: number | null }], EventRow>;
@@ -171,6 +172,9 @@ export class SqliteAdminReads implements AdminReads {
       FROM rejected_deliveries WHERE received_at >= @since
       GROUP BY reason, received_at / ${rules.burstBucketMs} HAVING count(*) >= ${rules.burstMin}
       ORDER BY last DESC LIMIT ${rules.listLimit}`);
+    // Served by the partial index inquiries_open (fast_track, id) WHERE handled_at IS NULL.
+    this.fastTrackDue = db.prepare(`SELECT id AS key, ${INQUIRY_COLUMNS} FROM inquiries
+      WHERE fast_track = 1 AND handled_at IS NULL AND created_at <= @before ORDER BY id LIMIT ${rules.listLimit}`);
     // The distinct types without reading every row: a skip-scan over the (event_type, id) index,
     // one seek per type. Bounded, in case a sender invents very many.
     this.typesSeen = db.prepare(`
@@ -256,6 +260,7 @@ export class SqliteAdminReads implements AdminReads {
     return {
       failedDeploys: this.failedDeploys.all({ since: now - ATTENTION_RULES.failedDeployWindowMs }),
       rejectedBursts: this.bursts.all({ since: now - ATTENTION_RULES.burstLookbackMs }),
+      fastTrackDue: this.fastTrackDue.all({ before: now - (ATTENTION_RULES.fastTrackPromiseMs - ATTENTION_RULES.fastTrackWarnMs) }),
     };
   }
 }
