@@ -2,12 +2,11 @@ import { Router, type Request, type Response } from 'express';
 import { z } from 'zod';
 import type { PortalDeps } from '../deps.js';
 import { describeFailure } from './partner.js';
-import type { Page } from './routes.js';
+import { optional, type AdminContext } from './context.js';
 
-const blankToUndefined = (v: unknown) => (typeof v === 'string' && v.trim() === '' ? undefined : v);
 const DnsQuery = z.object({
-  saved: z.preprocess(blankToUndefined, z.string().regex(/^[A-Za-z0-9._@-]{1,253}$/).optional()),
-  deleted: z.preprocess(blankToUndefined, z.string().regex(/^[A-Za-z0-9._-]{1,253}$/).optional()),
+  saved: optional(z.string().regex(/^[A-Za-z0-9._@-]{1,253}$/)),
+  deleted: optional(z.string().regex(/^[A-Za-z0-9._-]{1,253}$/)),
 });
 const DnsUpsertForm = z.object({
   subdomain: z.string().max(253).default(''),
@@ -21,7 +20,7 @@ const DeleteForm = RecordId.extend({ name: z.string().regex(/^[A-Za-z0-9._-]{1,2
  * /admin/dns: A-records through mintbot's DNS proxy. Deleting takes two steps that work without
  * JavaScript: the list links to a confirmation page naming the record, whose form deletes it.
  */
-export function dnsRoutes(deps: PortalDeps, page: Page): Router {
+export function dnsRoutes(deps: PortalDeps, page: AdminContext['page']): Router {
   const { api, logger } = deps;
   const router = Router();
 

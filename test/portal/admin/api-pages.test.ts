@@ -85,6 +85,14 @@ describe('admin DNS page and CSRF', () => {
     expect(gone.text).not.toContain('192.0.2.77');
   });
 
+  it('when the confirmation is opened for a record that is not there, then 404 says it may be deleted already, and nothing is asked', async () => {
+    portal = withStub();
+    const res = await get('/admin/dns/delete?id=rec_does_not_exist');
+    expect(res.status).toBe(404);
+    expect(res.text).toContain('That record is not there any more: it may have been deleted already.');
+    expect(res.text).not.toContain('action="/admin/dns/delete"');
+  });
+
   it('when the API refuses the record, then the form shows the API message with what was typed', async () => {
     portal = withStub();
     const token = csrfToken((await get('/admin/dns')).text);
