@@ -62,10 +62,10 @@ export function providerName(provider: string): string {
   return PROVIDER_NAMES[provider] ?? provider;
 }
 
-/** A ledger kind such as "order_paid" → "Order paid". */
-export function kindName(kind: string): string {
-  const words = kind.replaceAll('_', ' ');
-  return words.charAt(0).toUpperCase() + words.slice(1);
+/** A code without its own label (a ledger kind, a readiness status) as words: "order_paid" → "Order paid". */
+export function words(code: string): string {
+  const text = code.replaceAll('_', ' ');
+  return text.charAt(0).toUpperCase() + text.slice(1);
 }
 
 const moneyFormats = new Map<string, Intl.NumberFormat>();

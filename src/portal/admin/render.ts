@@ -3,7 +3,7 @@ import { formatApiTime } from '../../contract/index.js';
 import type { PortalDeps } from '../deps.js';
 import { httpUrlOrNull } from '../../lib/http-url.js';
 import { STATUS_TONE, type StatusTone } from '../orders/status.js';
-import { ago, eventName, kindName, money, payloadFacts, planLabel, providerName, reasonName, statusName, timeLeft } from './labels.js';
+import { ago, eventName, words, money, payloadFacts, planLabel, providerName, reasonName, statusName, timeLeft } from './labels.js';
 
 export type AdminTab = 'events' | 'attention' | 'rejected' | 'orders' | 'partner' | 'dns' | 'inquiries';
 
@@ -33,7 +33,7 @@ export const fmt = {
   statusName,
   reasonName,
   providerName,
-  kindName,
+  words,
   planLabel,
   payloadFacts,
   /** "1,234" */
