@@ -114,6 +114,7 @@ const ADMIN_PAGES: Visit[] = [
   { name: 'admin DNS delete confirmation', path: () => `/admin/dns/delete?id=${encodeURIComponent(dnsId)}`, admin: true },
   { name: 'admin inquiries, handled', path: () => '/admin/inquiries?show=handled', admin: true },
   { name: 'admin not found', path: () => '/admin/no-such-page', admin: true },
+  { name: 'admin, a filter that is not valid (400)', path: () => '/admin?before=yesterday', admin: true },
 ];
 
 async function violations(visit: Visit, viewport: { width: number; height: number }): Promise<Violation[]> {
