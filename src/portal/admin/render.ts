@@ -3,7 +3,7 @@ import { formatApiTime } from '../../contract/index.js';
 import type { PortalDeps } from '../deps.js';
 import { httpUrlOrNull } from '../../lib/http-url.js';
 import { STATUS_TONE, type StatusTone } from '../orders/status.js';
-import { ago, eventName, words, money, payloadFacts, planLabel, providerName, reasonName, statusName, timeLeft } from './labels.js';
+import { ago, eventName, money, payloadFacts, planLabel, providerName, reasonName, statusName, timeLeft, words } from './labels.js';
 
 export type AdminTab = 'events' | 'attention' | 'rejected' | 'orders' | 'partner' | 'dns' | 'inquiries';
 
