@@ -118,6 +118,8 @@ export interface AdminReads {
   orderLinks(rows: readonly EventRow[]): Promise<{ byApiId: Map<number, string>; refs: Set<string> }>;
   rejected(cursor: Cursor, size: number): Promise<KeysetPage<RejectedRow>>;
   orders(cursor: Cursor, size: number): Promise<KeysetPage<OrderRow>>;
+  /** Orders placed in the last 24 hours that still hold a deploy slot without being paid. */
+  unpaidOpen(): Promise<number>;
   ordersTotal(): Promise<Total>;
   /** Every order, oldest first, read in batches (CSV export: memory stays flat). */
   allOrders(): AsyncIterable<OrderRow>;

@@ -12,6 +12,15 @@ import { describeFailure, revenueChart, sections } from './partner.js';
 import { attentionCount, type Attention } from './queries.js';
 import { renderAdmin, renderAdminMessage } from './render.js';
 
+/** From this share of the deploy quota held by unpaid orders, every admin page says so. */
+export const ATTENTION_SHARE = 0.7;
+
+/** "Needs attention" text when unpaid orders hold most deploy slots, else null. */
+export function quotaAttention(unpaid: number, quota: number): string | null {
+  if (unpaid < Math.ceil(quota * ATTENTION_SHARE)) return null;
+  return `${unpaid} of ${quota} deploy slots are held by orders waiting for payment. Once every slot is taken, customers see "Sold out". Unpaid orders lapse after 24 hours; if these look like one client, check the Orders tab and BUY_OPEN_ORDERS_LIMIT.`;
+}
+
 /**
  * /admin: the partner's staff console behind HTTP Basic. /admin itself is the event browser;
  * every other view is a tab of views/admin/layout.eta. Server-rendered, no JavaScript needed.
@@ -50,8 +59,14 @@ function adminContext(deps: PortalDeps, csrf: CsrfTokens): AdminContext {
     async page(req, res, view, data, status = 200) {
       const now = Date.now();
       // The tab's badge: a few indexed, bounded reads (see AdminReads.attention).
-      const attention = (data['attention'] as Attention | undefined) ?? (await deps.stores.admin.attention(now));
-      const common = { signedIn: true, csrfField: CSRF_FIELD, csrfToken: csrf.issue(user(req)), planNames, now, attentionCount: attentionCount(attention) };
+      const [attention, unpaid] = await Promise.all([
+        (data['attention'] as Attention | undefined) ?? deps.stores.admin.attention(now),
+        deps.stores.admin.unpaidOpen(),
+      ]);
+      // Unpaid orders holding most deploy slots: a banner on every page, and an item on the view.
+      const quotaNotice = quotaAttention(unpaid, deps.config.deployQuota);
+      const badge = attentionCount(attention) + (quotaNotice ? 1 : 0);
+      const common = { signedIn: true, csrfField: CSRF_FIELD, csrfToken: csrf.issue(user(req)), planNames, now, attentionCount: badge, quotaNotice };
       renderAdmin(deps, req, res, view, { ...common, ...data }, status);
     },
     parse(schema, req, res, tab) {

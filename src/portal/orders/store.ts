@@ -24,6 +24,8 @@ export interface OrderRow {
   last_event_ms: number | null;
   created_at: number;
   updated_at: number;
+  /** The address that placed it (schema v2; null for older rows and orders made elsewhere). */
+  client_key: string | null;
 }
 
 export interface NewOrder {
@@ -33,7 +35,14 @@ export interface NewOrder {
   durationMonths: number;
   creditUsd: number;
   language: string | null;
+  /** Who placed it (their address), for the cap on a client's unpaid orders. */
+  clientKey?: string | null;
 }
+
+/** Statuses that hold one of the partner's deploy slots without being paid. */
+export const UNPAID_OPEN_STATUSES = "('creating', 'awaiting_payment')";
+/** mintbot cancels an unpaid checkout after 24 hours, which frees its slot. */
+export const CHECKOUT_WINDOW_MS = 24 * 60 * 60 * 1000;
 
 /** 144 random bits, URL-safe: the customer's order reference (it is their key to the status page). */
 export function newOrderRef(): string {
@@ -64,6 +73,8 @@ export interface OrderStore {
   /** The API created the order; the order.created webhook may have landed first: never move back. */
   markCreated(ref: string, order: Order): Promise<void>;
   markCreateFailed(ref: string, message: string): Promise<void>;
+  /** How many orders this client placed in the last CHECKOUT_WINDOW_MS that are still unpaid. */
+  openUnpaidBy(clientKey: string): Promise<number>;
   /** Orders mintbot knows about that have not reached a final status (the polling worker's queue). */
   pollable(limit: number): Promise<OrderRow[]>;
   /** Applies what GET /orders/{id} says (see apiOrderChange). Returns whether the row changed. */

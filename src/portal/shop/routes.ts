@@ -2,12 +2,14 @@ import { randomUUID } from 'node:crypto';
 import express, { Router, type Request, type Response } from 'express';
 import { z } from 'zod';
 import { DurationMonths, Tier, type Order } from '../../contract/index.js';
+import { clientIp } from '../../lib/client-ip.js';
 import type { ApiResult } from '../mintoffice/client.js';
 import type { PortalDeps } from '../deps.js';
 import { sendError } from '../http/errors.js';
 import { renderHtml, wantsJson } from '../http/render.js';
 import type { OrderRow } from '../orders/store.js';
 import { Checkout, type SubmitOutcome } from './checkout.js';
+import { BuyLimits } from './limits.js';
 import { HOME_CACHE_CONTROL, sendHtml } from './fast-path.js';
 import type { Choices } from './pages.js';
 import { renewableTier, statusView } from './status-view.js';
@@ -26,6 +28,8 @@ const BuyForm = z.object({
   idempotency_key: z.string().max(100).optional(),
 });
 
+const clientKey = (req: Request): string => clientIp(req) ?? 'unknown';
+
 const RenewForm = z.object({
   ref: z.string().max(100).optional(),
   duration_months: z.string().max(4).optional(),
@@ -43,6 +47,7 @@ export function shopRouter(deps: PortalDeps): Router {
   const pages = deps.shopPages;
   const { plans, languages, defaultLanguage } = pages;
   const store = deps.stores.orders;
+  const limits = new BuyLimits(config, deps.stores.rates, store);
   const checkout = new Checkout(store, logger, config.publicBaseUrl, config.checkoutOrigins);
   const form = express.urlencoded({ extended: false, limit: '4kb', parameterLimit: 20 });
   const render = (view: string, path: string, data: Record<string, unknown>) => renderHtml(deps, view, path, data);
@@ -105,6 +110,15 @@ export function shopRouter(deps: PortalDeps): Router {
     if (!languages.has(language)) return refuse(422, 'Please choose one of the languages in the list.');
     if (!credit.success || !cat.allowsCredit(credit.data)) return refuse(400, 'That credit bundle is not available. Please choose one from the list.');
     if (!key.success) return refuse(400, 'This form has expired. Please check your choices and submit again.');
+    const client = clientKey(req);
+    if (!(await store.byIdempotencyKey(key.data))) {
+      // A re-post of an accepted form is the same order: only a new one is counted.
+      const refused = await limits.admit(client);
+      if (refused) {
+        logger.info({ reqId: req.id, status: refused.status, reason: 'per-client order limit' }, 'order form refused');
+        return reRenderForm(req, res, refused.status, refused.message, choices, refused.retryAfterSeconds);
+      }
+    }
     if (choices.plan === 'trial') {
       // A trial lives 24 hours whatever the months (the API's rule); credit on a free plan would be a giveaway.
       choices.duration = 1;
@@ -115,7 +129,7 @@ export function shopRouter(deps: PortalDeps): Router {
       idempotencyKey: key.data,
       reqId: req.id,
       what: 'order',
-      order: { renewsRef: null, tier: choices.plan, durationMonths: choices.duration, creditUsd: choices.credit, language: choices.language },
+      order: { renewsRef: null, tier: choices.plan, durationMonths: choices.duration, creditUsd: choices.credit, language: choices.language, clientKey: client },
       send: (ref): Promise<ApiResult<Order>> =>
         api.createOrder(
           {
@@ -214,12 +228,17 @@ export function shopRouter(deps: PortalDeps): Router {
     const key = IdempotencyKey.safeParse(body.idempotency_key);
     if (!key.success) return refuse(400, 'This form has expired. Please choose a duration and submit again.');
     const apiOrderId = order.api_order_id;
+    const client = clientKey(req);
+    if (!(await store.byIdempotencyKey(key.data))) {
+      const refused = await limits.admit(client);
+      if (refused) return refuse(refused.status, refused.message, refused.retryAfterSeconds);
+    }
 
     const outcome = await checkout.submit({
       idempotencyKey: key.data,
       reqId: req.id,
       what: 'renewal',
-      order: { renewsRef: order.ref, tier: order.tier, durationMonths: duration.data, creditUsd: 0, language: order.language },
+      order: { renewsRef: order.ref, tier: order.tier, durationMonths: duration.data, creditUsd: 0, language: order.language, clientKey: client },
       send: (ref) =>
         api.renewOrder(
           apiOrderId,

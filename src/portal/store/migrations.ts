@@ -80,7 +80,17 @@ export const PORTAL_MIGRATIONS: readonly string[] = [
     updated_at  INTEGER NOT NULL
   );
   `,
-  /* 2: an admin marks an inquiry handled (fast-track ones carry a 24-hour promise); failed orders by status */ `
+  /* 2: per-client limits that hold across processes (buy/renew, admin sign-in), and who placed an order */ `
+  CREATE TABLE rate_hits (
+    bucket  TEXT NOT NULL,                      -- what is limited, for whom: 'buy:203.0.113.9'
+    at      INTEGER NOT NULL
+  );
+  CREATE INDEX rate_hits_bucket ON rate_hits (bucket, at);
+
+  ALTER TABLE orders ADD COLUMN client_key TEXT;  -- the address that placed it (open-order cap)
+  CREATE INDEX orders_client ON orders (client_key, created_at);
+  `,
+  /* 3: an admin marks an inquiry handled (fast-track ones carry a 24-hour promise); failed orders by status */ `
   ALTER TABLE inquiries ADD COLUMN handled_at INTEGER;   -- NULL while open
   ALTER TABLE inquiries ADD COLUMN handled_by TEXT;      -- the admin's sign-in name
   CREATE INDEX inquiries_open ON inquiries (fast_track, id) WHERE handled_at IS NULL;

@@ -15,6 +15,7 @@ import {
   type RejectedRow,
   type Total,
 } from '../../admin/queries.js';
+import { CHECKOUT_WINDOW_MS, UNPAID_OPEN_STATUSES } from '../../orders/store.js';
 import type { Db } from '../db.js';
 
 const MAX_KEY = Number.MAX_SAFE_INTEGER;
@@ -137,6 +138,7 @@ export class SqliteAdminReads implements AdminReads {
   private readonly failedDeploys: Statement<[{ since: number }], OrderRow>;
   private readonly bursts: Statement<[{ since: number }], RejectedBurst>;
   private readonly fastTrackDue: Statement<[{ before: number }], InquiryRow>;
+  private readonly unpaidOpenStmt: Statement<[number], { n: number }>;
   private readonly typesSeen: Statement<[], { type: string }>;
   private readonly orderByRef: Statement<[string], OrderRow>;
   private readonly timeline: Statement<[{ ref: string; api: number | null }], EventRow>;
@@ -175,6 +177,7 @@ export class SqliteAdminReads implements AdminReads {
     // Served by the partial index inquiries_open (fast_track, id) WHERE handled_at IS NULL.
     this.fastTrackDue = db.prepare(`SELECT id AS key, ${INQUIRY_COLUMNS} FROM inquiries
       WHERE fast_track = 1 AND handled_at IS NULL AND created_at <= @before ORDER BY id LIMIT ${rules.listLimit}`);
+    this.unpaidOpenStmt = db.prepare(`SELECT count(*) AS n FROM orders WHERE created_at > ? AND status IN ${UNPAID_OPEN_STATUSES}`);
     // The distinct types without reading every row: a skip-scan over the (event_type, id) index,
     // one seek per type. Bounded, in case a sender invents very many.
     this.typesSeen = db.prepare(`
@@ -227,6 +230,10 @@ export class SqliteAdminReads implements AdminReads {
 
   async rejected(cursor: Cursor, size: number): Promise<KeysetPage<RejectedRow>> {
     return this.rejectedPage.page({}, cursor, size);
+  }
+
+  async unpaidOpen(): Promise<number> {
+    return this.unpaidOpenStmt.get(Date.now() - CHECKOUT_WINDOW_MS)!.n;
   }
 
   async orders(cursor: Cursor, size: number): Promise<KeysetPage<OrderRow>> {

@@ -1,5 +1,5 @@
 import type { EventType, Order, ReceivedOrderPayload } from '../../../contract/index.js';
-import { newOrderRef, REF_PATTERN, type NewOrder, type OrderRow, type OrderStore } from '../../orders/store.js';
+import { CHECKOUT_WINDOW_MS, newOrderRef, REF_PATTERN, UNPAID_OPEN_STATUSES, type NewOrder, type OrderRow, type OrderStore } from '../../orders/store.js';
 import { apiOrderChange, eventChange, rowForEvent, type EventOrderRow } from '../../orders/writer.js';
 import type { Db } from '../db.js';
 
@@ -18,6 +18,7 @@ export class SqliteOrderStore implements OrderStore {
   private readonly createdStmt;
   private readonly failedStmt;
   private readonly pollableStmt;
+  private readonly openByClientStmt;
   private readonly applyApiStmt;
   private readonly applyApiTx;
   private readonly eventRowByRef;
@@ -29,8 +30,8 @@ export class SqliteOrderStore implements OrderStore {
     this.byRefStmt = db.prepare<[string], OrderRow>('SELECT * FROM orders WHERE ref = ?');
     this.byKeyStmt = db.prepare<[string], OrderRow>('SELECT * FROM orders WHERE idempotency_key = ?');
     this.insertStmt = db.prepare(
-      `INSERT INTO orders (ref, idempotency_key, renews_ref, tier, duration_months, credit_usd, language, status, created_at, updated_at)
-       VALUES (@ref, @idempotencyKey, @renewsRef, @tier, @durationMonths, @creditUsd, @language, 'creating', @now, @now)
+      `INSERT INTO orders (ref, idempotency_key, renews_ref, tier, duration_months, credit_usd, language, client_key, status, created_at, updated_at)
+       VALUES (@ref, @idempotencyKey, @renewsRef, @tier, @durationMonths, @creditUsd, @language, @clientKey, 'creating', @now, @now)
        ON CONFLICT (idempotency_key) DO NOTHING`,
     );
     this.retryStmt = db.prepare("UPDATE orders SET status = 'creating', error_message = NULL, updated_at = ? WHERE ref = ? AND status = 'create_failed'");
@@ -47,6 +48,9 @@ export class SqliteOrderStore implements OrderStore {
        WHERE api_order_id IS NOT NULL AND status IN ('awaiting_payment', 'paid', 'provisioning')
          AND NOT (renews_ref IS NOT NULL AND status = 'paid')  -- a paid renewal stays "completed" at the API
        ORDER BY updated_at LIMIT ?`,
+    );
+    this.openByClientStmt = db.prepare<[string, number], { n: number }>(
+      `SELECT count(*) AS n FROM orders WHERE client_key = ? AND created_at > ? AND status IN ${UNPAID_OPEN_STATUSES}`,
     );
     this.applyApiStmt = db.prepare(
       `UPDATE orders SET status = @status, panel_url = COALESCE(@panelUrl, panel_url), expires_at = COALESCE(@expiresAt, expires_at),
@@ -86,7 +90,7 @@ export class SqliteOrderStore implements OrderStore {
 
   async insertCreating(order: NewOrder): Promise<OrderRow | undefined> {
     const ref = newOrderRef();
-    const info = this.insertStmt.run({ ...order, ref, now: Date.now() });
+    const info = this.insertStmt.run({ ...order, clientKey: order.clientKey ?? null, ref, now: Date.now() });
     return info.changes === 1 ? this.byRefStmt.get(ref) : undefined;
   }
 
@@ -100,6 +104,10 @@ export class SqliteOrderStore implements OrderStore {
 
   async markCreateFailed(ref: string, message: string): Promise<void> {
     this.failedStmt.run(message, Date.now(), ref);
+  }
+
+  async openUnpaidBy(clientKey: string): Promise<number> {
+    return this.openByClientStmt.get(clientKey, Date.now() - CHECKOUT_WINDOW_MS)!.n;
   }
 
   async pollable(limit: number): Promise<OrderRow[]> {
