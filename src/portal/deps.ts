@@ -2,6 +2,7 @@ import type { Eta } from 'eta';
 import type { Logger } from '../lib/logger.js';
 import type { PortalConfig } from './config.js';
 import type { MintOfficeClient } from './mintoffice/client.js';
+import type { PortalMetrics } from './metrics/metrics.js';
 import type { SettingsCache } from './mintoffice/settings-cache.js';
 import type { ShopPages } from './shop/pages.js';
 import type { Db } from './store/db.js';
@@ -20,6 +21,8 @@ export interface PortalDeps {
   api: MintOfficeClient;
   settings: SettingsCache;
   views: Eta;
+  /** Prometheus metrics (GET /metrics); features record what happens through it. */
+  metrics: PortalMetrics;
   /** The shop's pre-rendered pages (one instance: the fast path and the router share its cache). */
   shopPages: ShopPages;
 }
