@@ -14,6 +14,8 @@ import { MintOfficeClient } from './mintoffice/client.js';
 import { SettingsCache } from './mintoffice/settings-cache.js';
 import { OrderPoller } from './orders/poller.js';
 import { createShopFastPath } from './shop/fast-path.js';
+import { loadPlans } from './shop/plans.js';
+import { I18n } from './i18n/index.js';
 import { InquiryNotifier } from './partners/notifier.js';
 import { ShopPages } from './shop/pages.js';
 import { CsrfTokens } from './admin/csrf.js';
@@ -86,9 +88,12 @@ async function assemble(config: PortalConfig, options: PortalOptions, logger: Lo
   await settings.load();
   const views = createViews({ cache: true });
   // A broken plans file throws ConfigError here, at start-up.
-  const shopPages = new ShopPages({ config, settings, views });
+  const plans = loadPlans(config.plansFile);
+  // The shop speaks every language the plans file lists that has a catalogue in locales/.
+  const i18n = new I18n(plans.languages.map((l) => l.code));
+  const shopPages = new ShopPages({ config, settings, views, i18n }, plans);
   const [csrf, devices] = await Promise.all([CsrfTokens.open(stores.kv), DeviceCookies.open(stores.kv)]);
-  const deps: PortalDeps = { config, stores, logger, api, settings, views, shopPages, csrf, devices, metrics };
+  const deps: PortalDeps = { config, stores, logger, api, settings, views, i18n, shopPages, csrf, devices, metrics };
   // One receiver (one batch queue): node:http serves it directly, the Express app mounts the same one.
   // While SQLite's WAL file is at WAL_LIMIT_MB, the receiver holds events back until it is reset.
   const holdBack = database.sqlite ? walOverLimit(database.sqlite, config.walLimitBytes) : () => false;

@@ -1,9 +1,27 @@
-import type { AdminReads, Cursor, EventFilter, EventRow, InquiryRow, KeysetPage, OrderRow, RejectedRow } from '../admin/queries.js';
+import {
+  ATTENTION_RULES,
+  COUNT_CAP,
+  type AdminReads,
+  type Attention,
+  type Cursor,
+  type EventFilter,
+  type EventRow,
+  type InquiryFilter,
+  type InquiryRow,
+  type KeysetPage,
+  type OrderRow,
+  type RejectedBurst,
+  type RejectedRow,
+  type Total,
+} from '../admin/queries.js';
 import { CHECKOUT_WINDOW_MS } from '../orders/store.js';
-import { ORDER_COLUMNS, ORDERS } from './queries.js';
+import { KV, ORDER_COLUMNS, ORDERS } from './queries.js';
 import type { Params, Sql } from './sql.js';
 
 const MAX_KEY = Number.MAX_SAFE_INTEGER;
+const COUNTS_KEY = 'admin_event_counts';
+const BATCH = 500;
+const total = (n: number): Total => (n > COUNT_CAP ? { count: COUNT_CAP, capped: true } : { count: n, capped: false });
 
 /** Where the admin reads' SQL differs between the databases. */
 export interface AdminDialect {
@@ -14,6 +32,12 @@ export interface AdminDialect {
   /** `column IN` a list given as one parameter, and that parameter's value. */
   inList(column: string, param: string, pgType: string): string;
   listValue(values: readonly unknown[]): unknown;
+  /**
+   * Whether ids are handed out in commit order, so an event count can be carried forward by
+   * counting only larger ids (SQLite: one writer). PostgreSQL's sequence values can commit out of
+   * order, so there the events page counts with COUNT(*) over an index.
+   */
+  idsInCommitOrder: boolean;
 }
 
 export const SQLITE_ADMIN: AdminDialect = {
@@ -22,6 +46,7 @@ export const SQLITE_ADMIN: AdminDialect = {
   typeWithSearch: '+event_type = @type',
   inList: (column, param) => `${column} IN (SELECT value FROM json_each(@${param}))`,
   listValue: (values) => JSON.stringify(values),
+  idsInCommitOrder: true,
 };
 
 export const POSTGRES_ADMIN: AdminDialect = {
@@ -29,6 +54,7 @@ export const POSTGRES_ADMIN: AdminDialect = {
   typeWithSearch: 'event_type = @type',
   inList: (column, param, pgType) => `${column} = ANY(@${param}::${pgType}[])`,
   listValue: (values) => values,
+  idsInCommitOrder: false,
 };
 
 /**
@@ -40,6 +66,7 @@ class Keyset<Row extends { key: number }> {
   private readonly asc: string;
   private readonly anyNewer: string;
   private readonly anyOlder: string;
+  private readonly countText: string;
 
   constructor(
     private readonly sql: Sql,
@@ -53,6 +80,13 @@ class Keyset<Row extends { key: number }> {
     this.asc = `SELECT ${key} AS key, ${select} FROM ${from} WHERE ${w} ${key} > @bound ORDER BY ${key} ASC LIMIT @limit`;
     this.anyNewer = `SELECT 1 AS one FROM ${from} WHERE ${w} ${key} > @bound ORDER BY ${key} ASC LIMIT 1`;
     this.anyOlder = `SELECT 1 AS one FROM ${from} WHERE ${w} ${key} < @bound ORDER BY ${key} DESC LIMIT 1`;
+    // Capped: past COUNT_CAP rows the page says "10,000+" rather than reading them all.
+    this.countText = `SELECT count(*) AS n FROM (SELECT 1 FROM ${from} ${where ? `WHERE ${where}` : ''} LIMIT ${COUNT_CAP + 1}) AS capped`;
+  }
+
+  /** How many rows match, up to COUNT_CAP + 1. */
+  async count(params: Params): Promise<number> {
+    return (await this.sql.get<{ n: number }>(this.countText, params))!.n;
   }
 
   async page(params: Params, cursor: Cursor, size: number): Promise<KeysetPage<Row>> {
@@ -79,6 +113,64 @@ class Keyset<Row extends { key: number }> {
   }
 }
 
+/**
+ * Exact event counts without a COUNT(*) over the whole table per page view, where ids are handed
+ * out in commit order (SQLite): webhook_events is append-only, so a count taken once stays right
+ * for the ids it covered and afterwards only rows with a larger id are counted. The counts are
+ * kept in `kv`, so only the first view on a database pays for a full count (about 250 ms for
+ * 1,000,000 events), not the first view after each restart.
+ */
+class GrowingCount {
+  private known: Map<string, { n: number; top: number }> | undefined;
+
+  constructor(private readonly sql: Sql) {}
+
+  private async load(): Promise<Map<string, { n: number; top: number }>> {
+    const saved = await this.sql.get<{ value: string }>(`SELECT value FROM kv WHERE key = '${COUNTS_KEY}'`);
+    try {
+      if (saved) return new Map(Object.entries(JSON.parse(saved.value) as Record<string, { n: number; top: number }>));
+    } catch {
+      // Unreadable: counted again from scratch.
+    }
+    return new Map();
+  }
+
+  async count(type: string | undefined): Promise<number> {
+    this.known ??= await this.load();
+    const key = type ?? '';
+    const seen = this.known.get(key) ?? { n: 0, top: 0 };
+    const more =
+      type === undefined
+        ? await this.sql.get<{ n: number; top: number | null }>('SELECT count(*) AS n, max(id) AS top FROM webhook_events WHERE id > @bound', { bound: seen.top })
+        : await this.sql.get<{ n: number; top: number | null }>('SELECT count(*) AS n, max(id) AS top FROM webhook_events WHERE event_type = @type AND id > @bound', {
+            bound: seen.top,
+            type,
+          });
+    if (!more || more.n === 0) return seen.n;
+    const next = { n: seen.n + more.n, top: more.top ?? seen.top };
+    // Bounded like the type list: a sender inventing types cannot grow this without limit.
+    if (this.known.has(key) || this.known.size < 256) {
+      this.known.set(key, next);
+      await this.sql.run(KV.put, { key: COUNTS_KEY, value: JSON.stringify(Object.fromEntries(this.known)), now: Date.now() });
+    }
+    return next.n;
+  }
+}
+
+/** Exact event counts by COUNT(*) (an index-only scan), where ids may commit out of order. */
+class PlainCount {
+  constructor(private readonly sql: Sql) {}
+
+  async count(type: string | undefined): Promise<number> {
+    const row =
+      type === undefined
+        ? await this.sql.get<{ n: number }>('SELECT count(*) AS n FROM webhook_events')
+        : await this.sql.get<{ n: number }>('SELECT count(*) AS n FROM webhook_events WHERE event_type = @type', { type });
+    return row!.n;
+  }
+}
+
+const INQUIRY_COLUMNS = 'id, name, email, company, website, type, message, fast_track, created_at, handled_at, handled_by';
 const EVENT_COLUMNS = 'id, event_id, event_type, api_order_id, external_id, payload, received_at';
 // Search: each alternative is its own index lookup (order id, external id, event id); the rows
 // are then fetched by primary key.
@@ -91,8 +183,13 @@ export class SqlAdminReads implements AdminReads {
   private readonly events: Record<'all' | 'type' | 'q' | 'typeQ', Keyset<EventRow>>;
   private readonly rejectedPage: Keyset<RejectedRow>;
   private readonly ordersPage: Keyset<OrderRow>;
-  private readonly inquiriesAll: Keyset<InquiryRow>;
-  private readonly inquiriesFast: Keyset<InquiryRow>;
+  private readonly inquirySets = new Map<string, Keyset<InquiryRow>>();
+  private readonly eventCounts: GrowingCount | PlainCount;
+  private readonly orderBatch: string;
+  private readonly inquiryBatch: string;
+  private readonly failedDeploys: string;
+  private readonly bursts: string;
+  private readonly fastTrackDue: string;
   private readonly typesSeen: string;
   private readonly orderByRef: string;
   private readonly timeline: string;
@@ -107,9 +204,28 @@ export class SqlAdminReads implements AdminReads {
     this.events = { all: k(''), type: k('event_type = @type'), q: k(SEARCH), typeQ: k(`${dialect.typeWithSearch} AND ${SEARCH}`) };
     this.rejectedPage = new Keyset(sql, 'id, reason, event_id, event_type, body_excerpt, received_at', 'rejected_deliveries', '', 'id');
     this.ordersPage = new Keyset(sql, ORDER_COLUMNS, 'orders', '', dialect.orderKey);
-    const inquiryColumns = 'id, name, email, company, website, type, message, fast_track, created_at';
-    this.inquiriesAll = new Keyset(sql, inquiryColumns, 'inquiries', '', 'id');
-    this.inquiriesFast = new Keyset(sql, inquiryColumns, 'inquiries', 'fast_track = 1', 'id');
+    for (const handled of ['open', 'handled', 'all'] as const) {
+      for (const fastTrackOnly of [false, true]) {
+        const where = [handled === 'open' ? 'handled_at IS NULL' : handled === 'handled' ? 'handled_at IS NOT NULL' : '', fastTrackOnly ? 'fast_track = 1' : '']
+          .filter(Boolean)
+          .join(' AND ');
+        this.inquirySets.set(`${handled}/${fastTrackOnly}`, new Keyset(sql, INQUIRY_COLUMNS, 'inquiries', where, 'id'));
+      }
+    }
+    this.eventCounts = dialect.idsInCommitOrder ? new GrowingCount(sql) : new PlainCount(sql);
+    this.orderBatch = `SELECT ${dialect.orderKey} AS key, ${ORDER_COLUMNS} FROM orders WHERE ${dialect.orderKey} > @bound ORDER BY ${dialect.orderKey} LIMIT @limit`;
+    this.inquiryBatch = `SELECT id AS key, ${INQUIRY_COLUMNS} FROM inquiries WHERE id > @bound ORDER BY id LIMIT @limit`;
+    const rules = ATTENTION_RULES;
+    this.failedDeploys = `SELECT ${dialect.orderKey} AS key, ${ORDER_COLUMNS} FROM orders
+      WHERE status = 'failed' AND updated_at >= @since ORDER BY updated_at DESC LIMIT ${rules.listLimit}`;
+    // Constants inlined: SQLite binds JavaScript numbers as REAL, and REAL division would not bucket.
+    this.bursts = `SELECT reason, count(*) AS count, min(received_at) AS first, max(received_at) AS last
+      FROM rejected_deliveries WHERE received_at >= @since
+      GROUP BY reason, received_at / ${rules.burstBucketMs} HAVING count(*) >= ${rules.burstMin}
+      ORDER BY last DESC LIMIT ${rules.listLimit}`;
+    // Served by the partial index inquiries_open (fast_track, id) WHERE handled_at IS NULL.
+    this.fastTrackDue = `SELECT id AS key, ${INQUIRY_COLUMNS} FROM inquiries
+      WHERE fast_track = 1 AND handled_at IS NULL AND created_at <= @before ORDER BY id LIMIT ${rules.listLimit}`;
     // The distinct types without reading every row: a skip-scan over the (event_type, id) index,
     // one seek per type. Bounded, in case a sender invents very many.
     this.typesSeen = `
@@ -138,6 +254,13 @@ export class SqlAdminReads implements AdminReads {
     }
     const set = filter.type ? (q ? this.events.typeQ : this.events.type) : q ? this.events.q : this.events.all;
     return set.page(params, cursor, size);
+  }
+
+  async eventTotal(filter: EventFilter): Promise<Total> {
+    if (!filter.q) return { count: await this.eventCounts.count(filter.type), capped: false };
+    const params: Params = { q: filter.q, qnum: /^\d{1,15}$/.test(filter.q) ? Number(filter.q) : null };
+    if (filter.type) params['type'] = filter.type;
+    return total(await (filter.type ? this.events.typeQ : this.events.q).count(params));
   }
 
   async eventTypes(): Promise<string[]> {
@@ -172,7 +295,41 @@ export class SqlAdminReads implements AdminReads {
     return { order, events: await this.sql.all<EventRow>(this.timeline, { ref, api: order.api_order_id }) };
   }
 
-  inquiries(fastTrackOnly: boolean, cursor: Cursor, size: number): Promise<KeysetPage<InquiryRow>> {
-    return (fastTrackOnly ? this.inquiriesFast : this.inquiriesAll).page({}, cursor, size);
+  async inquiries(filter: InquiryFilter, cursor: Cursor, size: number): Promise<KeysetPage<InquiryRow> & { total: Total }> {
+    const set = this.inquirySets.get(`${filter.handled}/${filter.fastTrackOnly}`)!;
+    const [page, n] = await Promise.all([set.page({}, cursor, size), set.count({})]);
+    return { ...page, total: total(n) };
+  }
+
+  async ordersTotal(): Promise<Total> {
+    return { count: (await this.sql.get<{ n: number }>('SELECT count(*) AS n FROM orders'))!.n, capped: false };
+  }
+
+  allOrders(): AsyncIterable<OrderRow> {
+    return this.batches<OrderRow>(this.orderBatch);
+  }
+
+  allInquiries(): AsyncIterable<InquiryRow> {
+    return this.batches<InquiryRow>(this.inquiryBatch);
+  }
+
+  async attention(now: number): Promise<Attention> {
+    const [failedDeploys, rejectedBursts, fastTrackDue] = await Promise.all([
+      this.sql.all<OrderRow>(this.failedDeploys, { since: now - ATTENTION_RULES.failedDeployWindowMs }),
+      this.sql.all<RejectedBurst>(this.bursts, { since: now - ATTENTION_RULES.burstLookbackMs }),
+      this.sql.all<InquiryRow>(this.fastTrackDue, { before: now - (ATTENTION_RULES.fastTrackPromiseMs - ATTENTION_RULES.fastTrackWarnMs) }),
+    ]);
+    return { failedDeploys, rejectedBursts, fastTrackDue };
+  }
+
+  /** A table read in key order, BATCH rows per statement, so no cursor stays open across awaits. */
+  private async *batches<Row extends { key: number }>(text: string): AsyncGenerator<Row> {
+    let bound = 0;
+    for (;;) {
+      const rows = await this.sql.all<Row>(text, { bound, limit: BATCH });
+      yield* rows;
+      if (rows.length < BATCH) return;
+      bound = rows[rows.length - 1]!.key;
+    }
   }
 }

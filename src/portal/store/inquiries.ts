@@ -48,6 +48,10 @@ export class SqlInquiryStore implements InquiryStore {
     return row ? inquiryFromRow(row) : undefined;
   }
 
+  async markHandled(id: number, handled: { at: number; by: string } | null): Promise<boolean> {
+    return (await this.sql.run(INQUIRIES.markHandled, { id, at: handled?.at ?? null, by: handled?.by ?? null })) === 1;
+  }
+
   async outbox(id: number): Promise<OutboxRow | undefined> {
     const row = await this.sql.get<OutboxDbRow>(INQUIRIES.outbox, { id });
     return row ? outboxFromRow(row) : undefined;

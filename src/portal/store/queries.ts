@@ -89,7 +89,8 @@ export const INQUIRIES = {
   insert: `INSERT INTO inquiries (name, email, company, website, type, message, fast_track, client_ip, created_at)
     VALUES (@name, @email, @company, @website, @type, @message, @fastTrack, @clientIp, @createdAt) RETURNING id`,
   insertOutbox: "INSERT INTO inquiry_outbox (inquiry_id, state, attempts, next_attempt_at) VALUES (@id, 'pending', 0, @createdAt)",
-  byId: 'SELECT id, name, email, company, website, type, message, fast_track, client_ip, created_at FROM inquiries WHERE id = @id',
+  byId: 'SELECT id, name, email, company, website, type, message, fast_track, client_ip, created_at, handled_at, handled_by FROM inquiries WHERE id = @id',
+  markHandled: 'UPDATE inquiries SET handled_at = @at, handled_by = @by WHERE id = @id',
   outbox: 'SELECT inquiry_id, state, attempts, next_attempt_at, last_error, delivered_at FROM inquiry_outbox WHERE inquiry_id = @id',
   claimDue,
   // A leased row is due again when its lease runs out.

@@ -6,7 +6,7 @@ import type pg from 'pg';
  * SQLite; times are BIGINT milliseconds since the epoch.
  */
 export const POSTGRES_MIGRATIONS: readonly string[] = [
-  /* 1: everything SQLite has at its version 3 */ `
+  /* 1: what SQLite has at its versions 1, 2 and 4 (the outbox lease) */ `
   CREATE TABLE orders (
     ref              TEXT PRIMARY KEY,
     api_order_id     BIGINT UNIQUE,
@@ -93,6 +93,12 @@ export const POSTGRES_MIGRATIONS: readonly string[] = [
     at      BIGINT NOT NULL
   );
   CREATE INDEX rate_hits_bucket ON rate_hits (bucket, at);
+  `,
+  /* 2: SQLite's 3 — an admin marks an inquiry handled; failed orders by status */ `
+  ALTER TABLE inquiries ADD COLUMN handled_at BIGINT;   -- NULL while open
+  ALTER TABLE inquiries ADD COLUMN handled_by TEXT;     -- the admin's sign-in name
+  CREATE INDEX inquiries_open ON inquiries (fast_track, id) WHERE handled_at IS NULL;
+  CREATE INDEX orders_status ON orders (status, updated_at);
   `,
 ];
 

@@ -10,12 +10,16 @@ interface Rewritten {
 
 const rewritten = new Map<string, Rewritten>();
 
-/** `@name` placeholders to `$n`, once per text; a name used twice is one parameter. */
+/**
+ * `@name` placeholders to `$n`, once per text; a name used twice is one parameter. Quoted
+ * literals are left alone ('x@example.com' is text, as SQLite reads it too).
+ */
 export function toPositional(text: string): Rewritten {
   let hit = rewritten.get(text);
   if (!hit) {
     const names: string[] = [];
-    const out = text.replace(/@([A-Za-z_][A-Za-z0-9_]*)/g, (_, name: string) => {
+    const out = text.replace(/'(?:[^']|'')*'|@([A-Za-z_][A-Za-z0-9_]*)/g, (literal: string, name: string | undefined) => {
+      if (name === undefined) return literal;
       let index = names.indexOf(name);
       if (index < 0) index = names.push(name) - 1;
       return `$${index + 1}`;
