@@ -6,6 +6,7 @@ import { bearerAuth } from './http/auth.js';
 import { jsonBody } from './http/body.js';
 import { errorHandler, notFound } from './http/errors.js';
 import { sendMessagePage } from './http/pages.js';
+import { catalogRouter } from './routes/catalog.js';
 import { checkoutRouter } from './routes/checkout.js';
 import { controlsRouter } from './routes/controls.js';
 import { dnsRouter } from './routes/dns.js';
@@ -13,6 +14,7 @@ import { ordersRouter } from './routes/orders.js';
 import { partnerRouter } from './routes/partner.js';
 import { revenueRouter } from './routes/revenue.js';
 import { settingsRouter } from './routes/settings.js';
+import { subscriptionsRouter } from './routes/subscriptions.js';
 
 function accessLog(logger: Logger): RequestHandler {
   return (req, res, next) => {
@@ -57,6 +59,9 @@ export function createStubApp(ctx: StubContext): Express {
     partnerRouter(ctx),
     settingsRouter(ctx),
     dnsRouter(ctx),
+    // Beyond the spec: what partners' code already calls.
+    catalogRouter(ctx),
+    subscriptionsRouter(ctx),
   );
 
   app.use(notFound);

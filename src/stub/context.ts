@@ -4,9 +4,11 @@ import type { RollingWindowLimiter } from '../lib/rate-limit.js';
 import type { StubClock } from './clock.js';
 import type { StubConfig } from './config.js';
 import type { ApiKeyRing } from './domain/api-key.js';
+import type { StubCatalog } from './domain/catalog.js';
 import type { DnsService } from './domain/dns.js';
 import type { Faults } from './domain/faults.js';
 import type { OrderService } from './domain/orders.js';
+import type { SubscriptionService } from './domain/subscriptions.js';
 import type { StubStore } from './store/index.js';
 
 export interface FakePartner {
@@ -25,6 +27,9 @@ export interface StubContext {
   keys: ApiKeyRing;
   faults: Faults;
   orders: OrderService;
+  /** Beyond the spec: the packages on sale, and monthly subscriptions. */
+  catalog: StubCatalog;
+  subscriptions: SubscriptionService;
   dns: DnsService;
   partner: FakePartner;
   limiters: { partner: RollingWindowLimiter; ip: RollingWindowLimiter };

@@ -6,6 +6,7 @@ import { MetaStore } from './meta.js';
 import { STUB_MIGRATIONS } from './migrations.js';
 import { OrderStore } from './orders.js';
 import { RevenueStore } from './revenue.js';
+import { SubscriptionStore } from './subscriptions.js';
 
 export interface StubStore {
   db: Db;
@@ -15,6 +16,7 @@ export interface StubStore {
   idempotency: IdempotencyStore;
   dns: DnsStore;
   meta: MetaStore;
+  subscriptions: SubscriptionStore;
   /** Runs `fn` in one synchronous transaction: never pass it anything that awaits. */
   transaction<T>(fn: () => T): T;
 }
@@ -29,6 +31,7 @@ export function openStubStore(path: string): StubStore {
     idempotency: new IdempotencyStore(db),
     dns: new DnsStore(db),
     meta: new MetaStore(db),
+    subscriptions: new SubscriptionStore(db),
     transaction: (fn) => db.transaction(fn)(),
   };
 }
