@@ -54,7 +54,8 @@ export const Language = z
 
 /** Optional fields accept null as "not set": clients that serialise None/null for absent values work. */
 export const CreateOrderRequest = z.object({
-  tier: Tier,
+  /** The spec's trial, s1, s2, s4, or another package the API's catalog lists (the stub checks it against its catalog). */
+  tier: TierName,
   duration_months: DurationMonths,
   credit_usd: z.number({ error: 'must be a number' }).int({ error: 'must be a whole number' }).min(0).max(100_000).nullish(),
   language: Language.nullish(),

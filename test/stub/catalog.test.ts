@@ -89,6 +89,11 @@ describe('STUB_CATALOG_FILE', () => {
     expect(() => loadStubConfig({ STUB_CATALOG_FILE: catalogFile(content) })).toThrow(message);
   });
 
+  it('when STUB_CATALOG_FILE is the shipped example, then it loads', async () => {
+    stub = await startTestStub({ catalogFile: 'examples/catalog.json' });
+    expect((await get('/catalog')).body.packages.map((p: { tier: string }) => p.tier)).toEqual(['trial', 'starter', 'pro']);
+  });
+
   it('when the catalog file does not exist, then start-up fails naming it', () => {
     expect(() => loadStubConfig({ STUB_CATALOG_FILE: '/nonexistent/catalog.json' })).toThrow(/^STUB_CATALOG_FILE: cannot read \/nonexistent\/catalog\.json/);
   });

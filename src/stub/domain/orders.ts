@@ -57,8 +57,8 @@ export class OrderService {
     readonly hooks: OrderHooks = {},
   ) {}
 
-  /** `request.tier` is any package the catalog lists (the route checks it). */
-  create(request: Omit<CreateOrderRequest, 'tier'> & { tier: string }): OrderRow {
+  /** `request.tier` is a package the catalog lists (the route checks it). */
+  create(request: CreateOrderRequest): OrderRow {
     const credit = request.credit_usd ?? 0;
     if (credit !== 0 && !this.catalog.creditOptions.has(credit)) {
       throw validationError(`credit_usd: must be 0 or one of ${[...this.catalog.creditOptions.keys()].join(', ')}`);
