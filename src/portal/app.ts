@@ -8,13 +8,14 @@ import { errorHandler, notFound } from './http/errors.js';
 import { securityHeaders } from './http/security.js';
 import { partnersRouter } from './partners/routes.js';
 import { shopRouter } from './shop/routes.js';
+import type { WebhookHandler } from './webhooks/handler.js';
 import { webhookRouter } from './webhooks/routes.js';
 
 /**
  * The portal's HTTP surface. Each feature brings its own router and its own body parser, so no
  * global parser consumes the webhook's body: its handler reads the raw bytes it must verify.
  */
-export function createPortalApp(deps: PortalDeps): Express {
+export function createPortalApp(deps: PortalDeps, handlers: { webhook: WebhookHandler }): Express {
   const app = express();
   app.disable('x-powered-by');
   app.set('etag', false);
@@ -23,7 +24,7 @@ export function createPortalApp(deps: PortalDeps): Express {
   app.use(requestId());
   if (deps.config.securityHeaders) app.use(securityHeaders(deps.config));
 
-  app.use(webhookRouter(deps));
+  app.use(webhookRouter(handlers.webhook));
   app.use(healthRouter(deps));
   app.use('/static', express.static(PUBLIC_DIR, { index: false, maxAge: '1h', fallthrough: true }));
   app.use(shopRouter(deps));

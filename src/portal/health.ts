@@ -2,20 +2,16 @@ import { Router } from 'express';
 import type { PortalDeps } from './deps.js';
 
 /**
- * GET /healthz: a real SQLite write and read, and an API key to talk to mintbot with.
+ * GET /healthz: a real database write and read, and an API key to talk to mintbot with.
  * The body says nothing else (no version, no brand) so it leaks nothing to a scanner.
  */
-export function healthRouter({ db, config, logger }: PortalDeps): Router {
-  const write = db.prepare("INSERT INTO kv (key, value, updated_at) VALUES ('healthz', ?, ?) ON CONFLICT(key) DO UPDATE SET value = excluded.value, updated_at = excluded.updated_at");
-  const read = db.prepare<[], { value: string }>("SELECT value FROM kv WHERE key = 'healthz'");
+export function healthRouter({ stores, config, logger }: PortalDeps): Router {
   const router = Router();
-  router.get('/healthz', (req, res) => {
+  router.get('/healthz', async (req, res) => {
     let healthy = Boolean(config.apiKey);
     if (healthy) {
       try {
-        const token = String(process.hrtime.bigint());
-        write.run(token, Date.now());
-        healthy = read.get()?.value === token;
+        healthy = await stores.health.check();
       } catch (err) {
         logger.error({ reqId: req.id, err }, 'healthz: database check failed');
         healthy = false;

@@ -9,10 +9,11 @@ import type { PortalDeps } from './deps.js';
 import { MintOfficeClient } from './mintoffice/client.js';
 import { SettingsCache } from './mintoffice/settings-cache.js';
 import { OrderPoller } from './orders/poller.js';
-import { OrderStore } from './orders/store.js';
 import { createShopFastPath } from './shop/fast-path.js';
 import { InquiryNotifier } from './partners/notifier.js';
+import { ShopPages } from './shop/pages.js';
 import { openPortalDb } from './store/db.js';
+import { sqliteStores } from './store/index.js';
 import { WalCheckpointer } from './webhooks/checkpointer.js';
 import { createWebhookHandler, WEBHOOK_PATH } from './webhooks/handler.js';
 
@@ -37,7 +38,10 @@ export interface PortalOptions {
   backoffMs?: number;
 }
 
-/** Builds the portal (database, client, caches, app) without listening. */
+/**
+ * Builds the portal (database, stores, client, caches, pages, handlers, app) without listening.
+ * The one place where any of them is constructed: features get theirs through `deps`.
+ */
 export function createPortal(config: PortalConfig, options: PortalOptions = {}): Portal {
   const logger = options.logger ?? createLogger(config.logLevel, 'portal');
   const db = openPortalDb(config.dbPath);
@@ -52,9 +56,13 @@ export function createPortal(config: PortalConfig, options: PortalOptions = {}):
   });
   const settings = new SettingsCache(api, db, logger, config.settingsRefreshMs);
   const views = createViews({ cache: true });
-  const deps: PortalDeps = { config, db, logger, api, settings, views };
-  const app = createPortalApp(deps);
+  const stores = sqliteStores(db);
+  // A broken plans file throws ConfigError here, at start-up.
+  const shopPages = new ShopPages({ config, settings, views });
+  const deps: PortalDeps = { config, db, stores, logger, api, settings, views, shopPages };
+  // One receiver (one batch queue): node:http serves it directly, the Express app mounts the same one.
   const webhook = createWebhookHandler(deps);
+  const app = createPortalApp(deps, { webhook });
   // GET / and /buy: pre-rendered pages with the same headers, without Express's per-request cost.
   const shopFastPath = createShopFastPath(deps);
   const handler: RequestListener = (req, res) => {
@@ -84,13 +92,13 @@ export function createPortal(config: PortalConfig, options: PortalOptions = {}):
       stops.push(() => checkpointer.stop());
       if (!config.webhookSecret && api.configured) {
         // No webhook secret: events cannot be verified, so follow open orders by polling the API.
-        const poller = new OrderPoller(api, new OrderStore(db), logger, config.orderPollMs);
+        const poller = new OrderPoller(api, stores.orders, logger, config.orderPollMs);
         poller.start();
         stops.push(() => poller.stop());
       }
       if (config.inquiryNotifyUrl) {
         // Partner inquiries: deliver the outbox to INQUIRY_NOTIFY_URL (resumes what was pending).
-        const notifier = new InquiryNotifier({ db, url: config.inquiryNotifyUrl, logger });
+        const notifier = new InquiryNotifier({ store: stores.inquiries, url: config.inquiryNotifyUrl, logger });
         notifier.start();
         stops.push(() => notifier.stop());
       }

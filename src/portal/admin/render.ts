@@ -2,6 +2,7 @@ import type { Request, Response } from 'express';
 import { formatApiTime } from '../../contract/index.js';
 import type { PortalDeps } from '../deps.js';
 import { httpUrlOrNull } from '../../lib/http-url.js';
+import { STATUS_TONE, type StatusTone } from '../orders/status.js';
 
 export type AdminTab = 'events' | 'rejected' | 'orders' | 'partner' | 'dns' | 'inquiries';
 
@@ -55,10 +56,8 @@ export const fmt = {
   },
   /** A pill class for a local order status. */
   statusPill(status: string): string {
-    if (status === 'ready' || status === 'paid') return 'ok';
-    if (status === 'failed' || status === 'create_failed' || status === 'cancelled') return 'bad';
-    if (status === 'expired') return 'warn';
-    return '';
+    const tone = (STATUS_TONE as Record<string, StatusTone | undefined>)[status];
+    return tone === undefined || tone === 'info' ? '' : tone;
   },
   /** A URL for a query string built from the given parameters (empty ones left out). */
   href(path: string, params: Record<string, string | number | undefined | null>): string {

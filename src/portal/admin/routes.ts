@@ -4,7 +4,6 @@ import type { PortalDeps } from '../deps.js';
 import { adminAuth } from './auth.js';
 import { CSRF_FIELD, CsrfTokens, sameOrigin } from './csrf.js';
 import { describeFailure, revenueChart, sections } from './partner.js';
-import { AdminQueries } from './queries.js';
 import { renderAdmin, renderAdminMessage } from './render.js';
 
 const blankToUndefined = (v: unknown) => (typeof v === 'string' && v.trim() === '' ? undefined : v);
@@ -39,7 +38,7 @@ const REF = /^[A-Za-z0-9_-]{1,128}$/;
 export function adminRouter(deps: PortalDeps): Router {
   const { config, api, logger } = deps;
   const router = Router();
-  const queries = new AdminQueries(deps.db);
+  const queries = deps.stores.admin;
   const csrf = new CsrfTokens(deps.db);
   const size = config.adminPageSize;
   const form = express.urlencoded({ extended: false, limit: '8kb', parameterLimit: 20 });
@@ -76,48 +75,48 @@ export function adminRouter(deps: PortalDeps): Router {
     form(req, res, (err?: unknown) => (err ? next(err) : guard(req, res, next)));
   });
 
-  router.get('/', (req, res) => {
+  router.get('/', async (req, res) => {
     const query = parse(EventsQuery, req, res, 'events');
     if (!query) return;
     const filter = { type: query.type, q: query.q || undefined };
-    const result = queries.eventsPage(filter, query, size);
+    const [result, types] = await Promise.all([queries.eventsPage(filter, query, size), queries.eventTypes()]);
     page(req, res, 'events', {
       title: 'Events',
       tab: 'events',
       filter,
-      types: queries.eventTypes(),
+      types,
       page: result,
-      links: queries.orderLinks(result.rows),
+      links: await queries.orderLinks(result.rows),
       atNewest: query.before === undefined && query.after === undefined,
     });
   });
 
-  router.get('/rejected', (req, res) => {
+  router.get('/rejected', async (req, res) => {
     const query = parse(PageQuery, req, res, 'rejected');
     if (!query) return;
-    page(req, res, 'rejected', { title: 'Rejected deliveries', tab: 'rejected', page: queries.rejected(query, size) });
+    page(req, res, 'rejected', { title: 'Rejected deliveries', tab: 'rejected', page: await queries.rejected(query, size) });
   });
 
-  router.get('/orders', (req, res) => {
+  router.get('/orders', async (req, res) => {
     const query = parse(PageQuery, req, res, 'orders');
     if (!query) return;
-    page(req, res, 'orders', { title: 'Orders', tab: 'orders', page: queries.orders(query, size) });
+    page(req, res, 'orders', { title: 'Orders', tab: 'orders', page: await queries.orders(query, size) });
   });
 
-  router.get('/orders/:ref', (req, res) => {
+  router.get('/orders/:ref', async (req, res) => {
     const ref = req.params.ref;
-    const found = REF.test(ref) ? queries.order(ref) : undefined;
+    const found = REF.test(ref) ? await queries.order(ref) : undefined;
     if (!found) {
       return renderAdminMessage(deps, req, res, 404, { title: 'No such order', message: 'There is no local order with that reference.', tab: 'orders', signedIn: true });
     }
     page(req, res, 'order', { title: `Order ${ref}`, tab: 'orders', ...found });
   });
 
-  router.get('/inquiries', (req, res) => {
+  router.get('/inquiries', async (req, res) => {
     const query = parse(InquiriesQuery, req, res, 'inquiries');
     if (!query) return;
     const fastTrack = query.fast_track === '1';
-    page(req, res, 'inquiries', { title: 'Inquiries', tab: 'inquiries', fastTrack, page: queries.inquiries(fastTrack, query, size) });
+    page(req, res, 'inquiries', { title: 'Inquiries', tab: 'inquiries', fastTrack, page: await queries.inquiries(fastTrack, query, size) });
   });
 
   router.get('/partner', async (req, res) => {

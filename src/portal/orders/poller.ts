@@ -34,7 +34,7 @@ export class OrderPoller {
 
   /** One round: every pollable order once. Never throws. */
   async tick(): Promise<void> {
-    for (const row of this.store.pollable(this.batch)) {
+    for (const row of await this.store.pollable(this.batch)) {
       if (this.stopped) return;
       const result = await this.api.getOrder(row.api_order_id!);
       if (!result.ok) {
@@ -42,14 +42,14 @@ export class OrderPoller {
         if (result.error.kind !== 'rejected') return; // the API is down or refusing us: wait for the next round
         continue;
       }
-      if (!this.store.applyApiOrder(row.ref, result.value)) continue;
+      if (!(await this.store.applyApiOrder(row.ref, result.value))) continue;
       // A paid renewal extends the original's agent: fetch that one too, so its page shows the new expiry.
-      const updated = this.store.byRef(row.ref);
+      const updated = await this.store.byRef(row.ref);
       if (updated?.renews_ref && updated.status === 'paid') {
-        const original = this.store.byRef(updated.renews_ref);
+        const original = await this.store.byRef(updated.renews_ref);
         if (original?.api_order_id) {
           const fresh = await this.api.getOrder(original.api_order_id);
-          if (fresh.ok) this.store.applyApiOrder(original.ref, fresh.value);
+          if (fresh.ok) await this.store.applyApiOrder(original.ref, fresh.value);
         }
       }
     }

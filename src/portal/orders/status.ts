@@ -20,6 +20,25 @@ export type LocalStatus = (typeof LOCAL_STATUSES)[number];
 /** Statuses after which the thank-you page stops refreshing. */
 export const FINAL_STATUSES: ReadonlySet<LocalStatus> = new Set(['ready', 'failed', 'cancelled', 'expired', 'create_failed']);
 
+/** How a status is coloured wherever it is shown (the shop's status page and the admin console). */
+export type StatusTone = 'ok' | 'warn' | 'bad' | 'info';
+
+/**
+ * One mapping for both audiences. `paid` is `info`: money arrived but the agent is not running
+ * yet, so it is not the "done" colour (a paid renewal is done, and its page says so itself).
+ */
+export const STATUS_TONE: Record<LocalStatus, StatusTone> = {
+  creating: 'info',
+  create_failed: 'bad',
+  awaiting_payment: 'warn',
+  paid: 'info',
+  provisioning: 'info',
+  ready: 'ok',
+  failed: 'bad',
+  cancelled: 'bad',
+  expired: 'warn',
+};
+
 const RANK: Record<LocalStatus, number> = {
   creating: 0,
   create_failed: 1,

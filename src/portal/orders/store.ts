@@ -1,7 +1,6 @@
 import { randomBytes } from 'node:crypto';
 import type { Order } from '../../contract/index.js';
-import type { Db } from '../store/db.js';
-import { shouldApply, statusFromApiOrder, type LocalStatus } from './status.js';
+import type { LocalStatus } from './status.js';
 
 /** A row of the `orders` table (schema v1). */
 export interface OrderRow {
@@ -45,106 +44,28 @@ export function newOrderRef(): string {
 export const REF_PATTERN = /^[A-Za-z0-9_-]{22,64}$/;
 
 /**
- * The storefront's writes to the orders table. The webhook receiver updates the same rows from
- * events; every status change here goes through shouldApply so the two never fight backwards.
- * Statements are prepared once.
+ * The `orders` table, as feature code sees it: every method is a unit of work (its own
+ * transaction where it needs one) and returns a Promise, so the implementation may sit on any
+ * database. The SQLite one is src/portal/store/sqlite/orders.ts; every status change goes through
+ * the decisions in ./writer.ts, so the storefront, the poller and the webhook receiver never
+ * fight backwards.
  */
-export class OrderStore {
-  private readonly byRefStmt;
-  private readonly byKeyStmt;
-  private readonly insertStmt;
-  private readonly retryStmt;
-  private readonly createdStmt;
-  private readonly failedStmt;
-  private readonly pollableStmt;
-  private readonly applyStmt;
-
-  constructor(private readonly db: Db) {
-    this.byRefStmt = db.prepare<[string], OrderRow>('SELECT * FROM orders WHERE ref = ?');
-    this.byKeyStmt = db.prepare<[string], OrderRow>('SELECT * FROM orders WHERE idempotency_key = ?');
-    this.insertStmt = db.prepare(
-      `INSERT INTO orders (ref, idempotency_key, renews_ref, tier, duration_months, credit_usd, language, status, created_at, updated_at)
-       VALUES (@ref, @idempotencyKey, @renewsRef, @tier, @durationMonths, @creditUsd, @language, 'creating', @now, @now)
-       ON CONFLICT (idempotency_key) DO NOTHING`,
-    );
-    this.retryStmt = db.prepare("UPDATE orders SET status = 'creating', error_message = NULL, updated_at = ? WHERE ref = ? AND status = 'create_failed'");
-    // The API's order.created webhook may land before the API's answer does: never move back.
-    this.createdStmt = db.prepare(
-      `UPDATE orders SET api_order_id = @id, checkout_url = @checkoutUrl, amount_cents = @amount, currency = @currency,
-         status = CASE WHEN status IN ('creating', 'create_failed') THEN 'awaiting_payment' ELSE status END,
-         error_message = CASE WHEN status IN ('creating', 'create_failed') THEN NULL ELSE error_message END,
-         updated_at = @now
-       WHERE ref = @ref`,
-    );
-    this.failedStmt = db.prepare("UPDATE orders SET status = 'create_failed', error_message = ?, updated_at = ? WHERE ref = ? AND status = 'creating'");
-    this.pollableStmt = db.prepare<[number], OrderRow>(
-      `SELECT * FROM orders
-       WHERE api_order_id IS NOT NULL AND status IN ('awaiting_payment', 'paid', 'provisioning')
-         AND NOT (renews_ref IS NOT NULL AND status = 'paid')  -- a paid renewal stays "completed" at the API
-       ORDER BY updated_at LIMIT ?`,
-    );
-    this.applyStmt = db.prepare(
-      `UPDATE orders SET status = @status, panel_url = COALESCE(@panelUrl, panel_url), expires_at = COALESCE(@expiresAt, expires_at),
-         paid_at = COALESCE(@paidAt, paid_at), updated_at = @now
-       WHERE ref = @ref`,
-    );
-  }
-
-  byRef(ref: string): OrderRow | undefined {
-    return REF_PATTERN.test(ref) ? this.byRefStmt.get(ref) : undefined;
-  }
-
-  byIdempotencyKey(key: string): OrderRow | undefined {
-    return this.byKeyStmt.get(key);
-  }
-
+export interface OrderStore {
+  /** The order with this ref; refs that do not look like one are not looked up at all. */
+  byRef(ref: string): Promise<OrderRow | undefined>;
+  byIdempotencyKey(key: string): Promise<OrderRow | undefined>;
   /**
    * Writes the local row (status creating) before anything is sent to the API. Returns the new
    * row, or undefined when this idempotency key already has one.
    */
-  insertCreating(order: NewOrder): OrderRow | undefined {
-    const ref = newOrderRef();
-    const info = this.insertStmt.run({ ...order, ref, now: Date.now() });
-    return info.changes === 1 ? this.byRefStmt.get(ref) : undefined;
-  }
-
+  insertCreating(order: NewOrder): Promise<OrderRow | undefined>;
   /** A failed creation being tried again with the same ref and key (a refresh of the failure page). */
-  retryCreating(ref: string): void {
-    this.retryStmt.run(Date.now(), ref);
-  }
-
-  markCreated(ref: string, order: Order): void {
-    this.createdStmt.run({ ref, id: order.id, checkoutUrl: order.checkout_url, amount: order.amount_cents, currency: order.currency, now: Date.now() });
-  }
-
-  markCreateFailed(ref: string, message: string): void {
-    this.failedStmt.run(message, Date.now(), ref);
-  }
-
+  retryCreating(ref: string): Promise<void>;
+  /** The API created the order; the order.created webhook may have landed first: never move back. */
+  markCreated(ref: string, order: Order): Promise<void>;
+  markCreateFailed(ref: string, message: string): Promise<void>;
   /** Orders mintbot knows about that have not reached a final status (the polling worker's queue). */
-  pollable(limit: number): OrderRow[] {
-    return this.pollableStmt.all(limit);
-  }
-
-  /**
-   * Applies what GET /orders/{id} says (the polling path, used when no webhook secret is set).
-   * Returns whether the row changed. Refreshes panel link and expiry even when the status stays
-   * (a renewal extends a ready agent).
-   */
-  applyApiOrder(ref: string, order: Order): boolean {
-    return this.db.transaction(() => {
-      const row = this.byRefStmt.get(ref);
-      if (!row) return false;
-      const next = statusFromApiOrder(order);
-      const status = shouldApply({ status: row.status, lastEventMs: row.last_event_ms }, { status: next, eventMs: null }) ? next : row.status;
-      const same =
-        status === row.status &&
-        (order.panel_url ?? row.panel_url) === row.panel_url &&
-        (order.expires_at ?? row.expires_at) === row.expires_at &&
-        (order.paid_at ?? row.paid_at) === row.paid_at;
-      if (same) return false;
-      this.applyStmt.run({ ref, status, panelUrl: order.panel_url, expiresAt: order.expires_at, paidAt: order.paid_at, now: Date.now() });
-      return true;
-    })();
-  }
+  pollable(limit: number): Promise<OrderRow[]>;
+  /** Applies what GET /orders/{id} says (see apiOrderChange). Returns whether the row changed. */
+  applyApiOrder(ref: string, order: Order): Promise<boolean>;
 }

@@ -1,13 +1,12 @@
 import { Agent, request, type Dispatcher } from 'undici';
 import type { Logger } from '../../lib/logger.js';
-import type { Db } from '../store/db.js';
-import { InquiryStore, type StoredInquiry } from './store.js';
+import type { InquiryStore, StoredInquiry } from './store.js';
 
 /** Wait before each attempt, in ms: the first at once, the last a day later; then `failed`. */
 export const DEFAULT_RETRY_SCHEDULE_MS: readonly number[] = [0, 30_000, 120_000, 600_000, 3_600_000, 21_600_000, 86_400_000];
 
 export interface InquiryNotifierOptions {
-  db: Db;
+  store: InquiryStore;
   url: string;
   logger: Logger;
   /** Clock (ms); tests move it instead of waiting. */
@@ -56,10 +55,10 @@ export class InquiryNotifier {
   private running: Promise<void> | undefined;
   private again = false;
   private started = false;
-  private readonly onStored = () => void this.runDue();
+  private unsubscribe: (() => void) | undefined;
 
   constructor(private readonly options: InquiryNotifierOptions) {
-    this.store = InquiryStore.for(options.db);
+    this.store = options.store;
     this.now = options.now ?? Date.now;
     this.schedule = options.retryScheduleMs ?? DEFAULT_RETRY_SCHEDULE_MS;
     this.timeoutMs = options.timeoutMs ?? 10_000;
@@ -72,13 +71,14 @@ export class InquiryNotifier {
   start(): void {
     if (this.started) return;
     this.started = true;
-    this.store.on('stored', this.onStored);
+    this.unsubscribe = this.store.onStored(() => void this.runDue());
     void this.runDue();
   }
 
   /** Stops the timer, cancels an attempt in flight (not counted: it will be retried) and waits. */
   async stop(): Promise<void> {
-    this.store.off('stored', this.onStored);
+    this.unsubscribe?.();
+    this.unsubscribe = undefined;
     this.stopping.abort();
     if (this.timer) clearTimeout(this.timer);
     this.timer = undefined;
@@ -101,7 +101,7 @@ export class InquiryNotifier {
     this.timer = undefined;
     this.running = this.pass().finally(() => {
       this.running = undefined;
-      this.scheduleNext();
+      void this.scheduleNext();
     });
     return this.running;
   }
@@ -110,13 +110,13 @@ export class InquiryNotifier {
     try {
       do {
         this.again = false;
-        let batch = this.store.due(this.now(), this.batchSize);
+        let batch = await this.store.due(this.now(), this.batchSize);
         while (batch.length > 0 && !this.stopping.signal.aborted) {
           for (const { inquiry, attempts } of batch) {
             if (this.stopping.signal.aborted) return;
             await this.deliver(inquiry, attempts);
           }
-          batch = this.store.due(this.now(), this.batchSize);
+          batch = await this.store.due(this.now(), this.batchSize);
         }
       } while (this.again && !this.stopping.signal.aborted);
     } catch (err) {
@@ -131,13 +131,13 @@ export class InquiryNotifier {
     if (error === 'stopped') return;
     const now = this.now();
     if (error === undefined) {
-      this.store.markDelivered(inquiry.id, now);
+      await this.store.markDelivered(inquiry.id, now);
       this.options.logger.info({ inquiryId: inquiry.id, attempt }, 'inquiry outbox: delivered');
       return;
     }
     const wait = this.schedule[attempt];
     const next = wait === undefined ? undefined : now + wait;
-    this.store.markAttemptFailed(inquiry.id, error, next, now);
+    await this.store.markAttemptFailed(inquiry.id, error, next, now);
     const log = { inquiryId: inquiry.id, attempt, error, nextAttemptAt: next };
     if (next === undefined) this.options.logger.error(log, 'inquiry outbox: gave up');
     else this.options.logger.warn(log, 'inquiry outbox: attempt failed');
@@ -167,7 +167,7 @@ export class InquiryNotifier {
     }
   }
 
-  private scheduleNext(): void {
+  private async scheduleNext(): Promise<void> {
     if (!this.started || this.stopping.signal.aborted) return;
     if (this.again) {
       void this.runDue();
@@ -175,12 +175,14 @@ export class InquiryNotifier {
     }
     let next: number | undefined;
     try {
-      next = this.store.nextDue();
+      next = await this.store.nextDue();
     } catch (err) {
       this.options.logger.error({ err }, 'inquiry outbox: cannot read the next due time');
       next = this.now() + this.schedule[1]!;
     }
-    if (next === undefined) return;
+    // Stopped, or a pass started (it schedules when it ends) while the time was being read.
+    if (next === undefined || this.stopping.signal.aborted || this.running) return;
+    if (this.timer) clearTimeout(this.timer);
     const delay = Math.min(Math.max(0, next - this.now()), MAX_TIMER_MS);
     this.timer = setTimeout(() => void this.runDue(), delay);
     this.timer.unref();

@@ -29,9 +29,9 @@ export function partnersRouter(deps: PortalDeps, options: PartnersRouterOptions 
   ];
 
   // --- The JSON API -----------------------------------------------------------------------
-  router.post('/api/partner', ...parseBody, (req, res) => {
+  router.post('/api/partner', ...parseBody, async (req, res) => {
     res.setHeader('Cache-Control', 'no-store');
-    const outcome = service.submit(req.body ?? {}, clientIp(req), req.id);
+    const outcome = await service.submit(req.body ?? {}, clientIp(req), req.id);
     switch (outcome.kind) {
       case 'accepted':
         res.status(200).json(outcome.body);
@@ -65,10 +65,10 @@ export function partnersRouter(deps: PortalDeps, options: PartnersRouterOptions 
     const preselected = PARTNER_TYPES.find((t) => t.id === req.query.type)?.id;
     renderPartners(deps, req, res, { sent, values: preselected ? { type: preselected } : {} });
   });
-  router.post('/partners', ...parseBody, (req, res) => {
+  router.post('/partners', ...parseBody, async (req, res) => {
     res.setHeader('Cache-Control', 'no-store');
     const body: unknown = req.body ?? {};
-    const outcome = service.submit(body, clientIp(req), req.id);
+    const outcome = await service.submit(body, clientIp(req), req.id);
     const values = typedValues(body);
     switch (outcome.kind) {
       case 'accepted':

@@ -1,7 +1,7 @@
 import { RollingWindowLimiter } from '../../lib/rate-limit.js';
 import type { PortalDeps } from '../deps.js';
 import { honeypotFilled, isFastTrack, SUCCESS_MESSAGES, validateInquiry, type FieldError } from './inquiry.js';
-import { InquiryStore } from './store.js';
+import type { InquiryStore } from './store.js';
 
 export interface SuccessBody {
   success: true;
@@ -39,16 +39,16 @@ export class InquiryService {
   private readonly now: () => number;
 
   constructor(
-    private readonly deps: Pick<PortalDeps, 'config' | 'db' | 'logger'>,
+    private readonly deps: Pick<PortalDeps, 'config' | 'logger' | 'stores'>,
     options: { now?: () => number } = {},
   ) {
     this.now = options.now ?? Date.now;
     this.limiter = new RollingWindowLimiter(deps.config.inquiryRateLimit, deps.config.inquiryRateWindowMs, this.now);
-    this.store = InquiryStore.for(deps.db);
+    this.store = deps.stores.inquiries;
   }
 
   /** `ip` is the client's address as clientIp() gives it. */
-  submit(body: unknown, ip: string | undefined, reqId: string): SubmitOutcome {
+  async submit(body: unknown, ip: string | undefined, reqId: string): Promise<SubmitOutcome> {
     const key = ip ?? 'unknown';
     const early = this.limiter.peek(key);
     if (!early.allowed) return this.rateLimited(reqId, key, early.retryAfterSeconds);
@@ -70,7 +70,7 @@ export class InquiryService {
     }
 
     try {
-      const inquiryId = this.store.save(
+      const inquiryId = await this.store.save(
         { ...result.inquiry, fastTrack, clientIp: ip ?? null, createdAt: this.now() },
         this.deps.config.inquiryNotifyUrl !== undefined,
       );

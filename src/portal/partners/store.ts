@@ -1,5 +1,3 @@
-import { EventEmitter } from 'node:events';
-import type { Db } from '../store/db.js';
 import type { Inquiry, PartnerType } from './inquiry.js';
 
 /** An inquiry as stored in `inquiries` (times in ms since the epoch). */
@@ -21,7 +19,7 @@ export interface OutboxRow {
   deliveredAt: number | null;
 }
 
-/** A row of `inquiries` as SQLite returns it. */
+/** A row of `inquiries` as the database returns it. */
 export interface InquiryRow {
   id: number;
   name: string;
@@ -35,7 +33,7 @@ export interface InquiryRow {
   created_at: number;
 }
 
-/** A row of `inquiry_outbox` as SQLite returns it. */
+/** A row of `inquiry_outbox` as the database returns it. */
 export interface OutboxDbRow {
   inquiry_id: number;
   state: string;
@@ -45,7 +43,7 @@ export interface OutboxDbRow {
   delivered_at: number | null;
 }
 
-const fromRow = (r: InquiryRow): StoredInquiry => ({
+export const inquiryFromRow = (r: InquiryRow): StoredInquiry => ({
   id: r.id,
   name: r.name,
   email: r.email,
@@ -58,7 +56,7 @@ const fromRow = (r: InquiryRow): StoredInquiry => ({
   createdAt: r.created_at,
 });
 
-const outboxFromRow = (r: OutboxDbRow): OutboxRow => ({
+export const outboxFromRow = (r: OutboxDbRow): OutboxRow => ({
   inquiryId: r.inquiry_id,
   state: r.state as OutboxState,
   attempts: r.attempts,
@@ -67,112 +65,26 @@ const outboxFromRow = (r: OutboxDbRow): OutboxRow => ({
   deliveredAt: r.delivered_at,
 });
 
-const stores = new WeakMap<Db, InquiryStore>();
-
 /**
- * The `inquiries` table and its `inquiry_outbox`. One instance per database (see `for`), so the
- * route that stores an inquiry and the worker that delivers it share the statements (prepared
- * once) and the "stored" signal that wakes the worker.
- *
- * Emits `stored` (inquiry id) after a commit that queued a notification.
+ * The `inquiries` table and its `inquiry_outbox`, shared by the route that stores an inquiry and
+ * the worker that delivers it (one instance, built in createPortal). The SQLite implementation is
+ * src/portal/store/sqlite/inquiries.ts.
  */
-export class InquiryStore extends EventEmitter<{ stored: [number] }> {
-  static for(db: Db): InquiryStore {
-    let store = stores.get(db);
-    if (!store) {
-      store = new InquiryStore(db);
-      stores.set(db, store);
-    }
-    return store;
-  }
-
-  private readonly insertInquiry;
-  private readonly insertOutbox;
-  private readonly selectInquiry;
-  private readonly selectOutbox;
-  private readonly selectDue;
-  private readonly selectNextDue;
-  private readonly updateDelivered;
-  private readonly updateFailedAttempt;
-  private readonly saveTx;
-
-  private constructor(db: Db) {
-    super();
-    this.insertInquiry = db.prepare<[string, string, string | null, string | null, string, string, number, string | null, number]>(
-      `INSERT INTO inquiries (name, email, company, website, type, message, fast_track, client_ip, created_at)
-       VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)`,
-    );
-    this.insertOutbox = db.prepare<[number | bigint, number]>(
-      "INSERT INTO inquiry_outbox (inquiry_id, state, attempts, next_attempt_at) VALUES (?, 'pending', 0, ?)",
-    );
-    this.selectInquiry = db.prepare<[number], InquiryRow>('SELECT * FROM inquiries WHERE id = ?');
-    this.selectOutbox = db.prepare<[number], OutboxDbRow>('SELECT * FROM inquiry_outbox WHERE inquiry_id = ?');
-    this.selectDue = db.prepare<[number, number], InquiryRow & { attempts: number }>(
-      `SELECT i.*, o.attempts FROM inquiry_outbox o JOIN inquiries i ON i.id = o.inquiry_id
-       WHERE o.state = 'pending' AND o.next_attempt_at <= ? ORDER BY o.next_attempt_at, o.inquiry_id LIMIT ?`,
-    );
-    this.selectNextDue = db.prepare<[], { next: number | null }>(
-      "SELECT MIN(next_attempt_at) AS next FROM inquiry_outbox WHERE state = 'pending'",
-    );
-    this.updateDelivered = db.prepare<[number, number]>(
-      "UPDATE inquiry_outbox SET state = 'delivered', attempts = attempts + 1, delivered_at = ? WHERE inquiry_id = ? AND state = 'pending'",
-    );
-    this.updateFailedAttempt = db.prepare<[string, number, string, number]>(
-      "UPDATE inquiry_outbox SET attempts = attempts + 1, state = ?, next_attempt_at = ?, last_error = ? WHERE inquiry_id = ? AND state = 'pending'",
-    );
-    this.saveTx = db.transaction((inquiry: Omit<StoredInquiry, 'id'>, notify: boolean): number => {
-      const { lastInsertRowid } = this.insertInquiry.run(
-        inquiry.name,
-        inquiry.email,
-        inquiry.company,
-        inquiry.website,
-        inquiry.type,
-        inquiry.message,
-        inquiry.fastTrack ? 1 : 0,
-        inquiry.clientIp,
-        inquiry.createdAt,
-      );
-      if (notify) this.insertOutbox.run(lastInsertRowid, inquiry.createdAt);
-      return Number(lastInsertRowid);
-    });
-  }
-
+export interface InquiryStore {
   /**
    * Stores the inquiry and, when someone is to be notified, its outbox row, in one transaction:
-   * both or neither. Throws when the database refuses (the caller answers 500).
+   * both or neither. Rejects when the database refuses (the caller answers 500).
    */
-  save(inquiry: Omit<StoredInquiry, 'id'>, notify: boolean): number {
-    const id = this.saveTx(inquiry, notify);
-    if (notify) this.emit('stored', id);
-    return id;
-  }
-
-  get(id: number): StoredInquiry | undefined {
-    const row = this.selectInquiry.get(id);
-    return row ? fromRow(row) : undefined;
-  }
-
-  outbox(id: number): OutboxRow | undefined {
-    const row = this.selectOutbox.get(id);
-    return row ? outboxFromRow(row) : undefined;
-  }
-
+  save(inquiry: Omit<StoredInquiry, 'id'>, notify: boolean): Promise<number>;
+  get(id: number): Promise<StoredInquiry | undefined>;
+  outbox(id: number): Promise<OutboxRow | undefined>;
   /** Pending deliveries whose time has come, oldest first, with their attempt count so far. */
-  due(now: number, limit: number): Array<{ inquiry: StoredInquiry; attempts: number }> {
-    return this.selectDue.all(now, limit).map((r) => ({ inquiry: fromRow(r), attempts: r.attempts }));
-  }
-
+  due(now: number, limit: number): Promise<Array<{ inquiry: StoredInquiry; attempts: number }>>;
   /** When the earliest pending delivery is due, or undefined when nothing is pending. */
-  nextDue(): number | undefined {
-    return this.selectNextDue.get()?.next ?? undefined;
-  }
-
-  markDelivered(id: number, now: number): void {
-    this.updateDelivered.run(now, id);
-  }
-
+  nextDue(): Promise<number | undefined>;
+  markDelivered(id: number, now: number): Promise<void>;
   /** Records a failed attempt: retried at `nextAttemptAt`, or given up on when that is undefined. */
-  markAttemptFailed(id: number, error: string, nextAttemptAt: number | undefined, now: number): void {
-    this.updateFailedAttempt.run(nextAttemptAt === undefined ? 'failed' : 'pending', nextAttemptAt ?? now, error.slice(0, 500), id);
-  }
+  markAttemptFailed(id: number, error: string, nextAttemptAt: number | undefined, now: number): Promise<void>;
+  /** Calls `listener` after each commit that queued a notification; returns the unsubscribe. */
+  onStored(listener: (inquiryId: number) => void): () => void;
 }

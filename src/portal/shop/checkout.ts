@@ -46,25 +46,25 @@ export class Checkout {
   }
 
   private async attempt(s: Submission): Promise<SubmitOutcome> {
-    let row = this.store.byIdempotencyKey(s.idempotencyKey);
+    let row = await this.store.byIdempotencyKey(s.idempotencyKey);
     if (row && !sameChoices(row, s.order)) return { kind: 'conflict' };
     if (row?.api_order_id != null && row.checkout_url) return this.redirectFor(row);
     if (!row) {
-      row = this.store.insertCreating({ ...s.order, idempotencyKey: s.idempotencyKey }) ?? this.store.byIdempotencyKey(s.idempotencyKey)!;
+      row = (await this.store.insertCreating({ ...s.order, idempotencyKey: s.idempotencyKey })) ?? (await this.store.byIdempotencyKey(s.idempotencyKey))!;
     } else if (row.status === 'create_failed') {
-      this.store.retryCreating(row.ref);
+      await this.store.retryCreating(row.ref);
     }
 
     const result = await s.send(row.ref);
     if (!result.ok) {
       const outcome = this.describeFailure(result.error, s);
-      this.store.markCreateFailed(row.ref, `${result.error.kind}: ${result.error.message}`.slice(0, 500));
+      await this.store.markCreateFailed(row.ref, `${result.error.kind}: ${result.error.message}`.slice(0, 500));
       return outcome;
     }
     const checkoutUrl = httpUrlOrNull(result.value.checkout_url);
     if (!checkoutUrl) {
       this.logger.error({ reqId: s.reqId, ref: row.ref, apiOrderId: result.value.id }, `mintoffice ${s.what}: the API's order has no usable checkout_url`);
-      this.store.markCreateFailed(row.ref, 'invalid_response: no usable checkout_url');
+      await this.store.markCreateFailed(row.ref, 'invalid_response: no usable checkout_url');
       return { kind: 'failed', status: 502, message: 'The payment page could not be opened. Nothing was charged; please try again in a moment.' };
     }
     const origin = new URL(checkoutUrl).origin;
@@ -72,7 +72,7 @@ export class Checkout {
       // The browser would refuse the redirect (CSP form-action): tell the operator how to fix it.
       this.logger.error({ reqId: s.reqId, origin }, `checkout origin ${origin} is not in CHECKOUT_ORIGINS: browsers will block the redirect; add it to CHECKOUT_ORIGINS`);
     }
-    this.store.markCreated(row.ref, result.value);
+    await this.store.markCreated(row.ref, result.value);
     this.logger.info({ reqId: s.reqId, ref: row.ref, apiOrderId: result.value.id, replayed: result.replayed }, `${s.what} created`);
     return { kind: 'redirect', location: checkoutUrl, ref: row.ref };
   }

@@ -5,7 +5,6 @@ import { requestIdFor } from '../../lib/request-id.js';
 import type { PortalConfig } from '../config.js';
 import type { PortalDeps } from '../deps.js';
 import { securityHeaders } from '../http/security.js';
-import { shopPages } from './pages.js';
 
 /** The landing page may be revalidated by caches; every other shop page carries a one-time key or order data. */
 export const HOME_CACHE_CONTROL = 'no-cache';
@@ -55,7 +54,7 @@ export function captureSecurityHeaders(config: PortalConfig): Array<[string, str
  * other methods or paths, proxied HTTPS, TLS — returns false and Express answers as usual.
  */
 export function createShopFastPath(deps: PortalDeps): (req: IncomingMessage, res: ServerResponse) => boolean {
-  const pages = shopPages(deps);
+  const pages = deps.shopPages;
   const { config } = deps;
   const security = config.securityHeaders ? captureSecurityHeaders(config) : [];
   const behindProxy = Boolean(config.trustProxy);

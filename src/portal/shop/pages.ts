@@ -111,14 +111,3 @@ export class ShopPages {
   }
 }
 
-const instances = new WeakMap<object, ShopPages>();
-
-/** The portal's one ShopPages (created on first use; a broken plans file throws ConfigError here). */
-export function shopPages(deps: Pick<PortalDeps, 'config' | 'settings' | 'views'>): ShopPages {
-  let pages = instances.get(deps);
-  if (!pages) {
-    pages = new ShopPages(deps);
-    instances.set(deps, pages);
-  }
-  return pages;
-}

@@ -6,10 +6,10 @@ import type { ApiResult } from '../mintoffice/client.js';
 import type { PortalDeps } from '../deps.js';
 import { sendError } from '../http/errors.js';
 import { renderHtml, wantsJson } from '../http/render.js';
-import { OrderStore, type OrderRow } from '../orders/store.js';
+import type { OrderRow } from '../orders/store.js';
 import { Checkout, type SubmitOutcome } from './checkout.js';
 import { HOME_CACHE_CONTROL, sendHtml } from './fast-path.js';
-import { shopPages, type Choices } from './pages.js';
+import type { Choices } from './pages.js';
 import { renewableTier, statusView } from './status-view.js';
 
 const IdempotencyKey = z.string().regex(/^[A-Za-z0-9_-]{16,64}$/);
@@ -40,9 +40,9 @@ const RenewForm = z.object({
  */
 export function shopRouter(deps: PortalDeps): Router {
   const { config, logger, api } = deps;
-  const pages = shopPages(deps);
+  const pages = deps.shopPages;
   const { plans, languages, defaultLanguage } = pages;
-  const store = new OrderStore(deps.db);
+  const store = deps.stores.orders;
   const checkout = new Checkout(store, logger, config.publicBaseUrl, config.checkoutOrigins);
   const form = express.urlencoded({ extended: false, limit: '4kb', parameterLimit: 20 });
   const render = (view: string, path: string, data: Record<string, unknown>) => renderHtml(deps, view, path, data);
@@ -152,15 +152,16 @@ export function shopRouter(deps: PortalDeps): Router {
     }
   };
 
-  const lookup = (ref: unknown): { order: OrderRow; original: OrderRow | undefined } | undefined => {
+  type Found = { order: OrderRow; original: OrderRow | undefined } | undefined;
+  const lookup = async (ref: unknown): Promise<Found> => {
     const parsed = Ref.safeParse(ref);
     if (!parsed.success) return undefined;
-    const order = store.byRef(parsed.data);
+    const order = await store.byRef(parsed.data);
     if (!order) return undefined;
-    return { order, original: order.renews_ref ? store.byRef(order.renews_ref) : undefined };
+    return { order, original: order.renews_ref ? await store.byRef(order.renews_ref) : undefined };
   };
 
-  const statusPage = (found: ReturnType<typeof lookup>, renewError?: string): string => {
+  const statusPage = (found: Found, renewError?: string): string => {
     if (!found) return render('portal/thank-you', '/thank-you', { title: 'Thank you', order: null });
     const { order, original } = found;
     const view = statusView(order, original);
@@ -180,13 +181,13 @@ export function shopRouter(deps: PortalDeps): Router {
     });
   };
 
-  router.get('/thank-you', (req, res) => {
-    sendHtml(res, 200, statusPage(lookup(req.query.ref)));
+  router.get('/thank-you', async (req, res) => {
+    sendHtml(res, 200, statusPage(await lookup(req.query.ref)));
   });
 
-  router.get('/thank-you/status', (req, res) => {
+  router.get('/thank-you/status', async (req, res) => {
     res.setHeader('Cache-Control', 'no-store');
-    const found = lookup(req.query.ref);
+    const found = await lookup(req.query.ref);
     if (!found) {
       res.status(404).json({ error: 'There is no order with that reference.' });
       return;
@@ -198,7 +199,7 @@ export function shopRouter(deps: PortalDeps): Router {
   router.post('/renew', form, async (req, res) => {
     const shape = RenewForm.safeParse(req.body ?? {});
     const body = shape.success ? shape.data : {};
-    const found = lookup(body.ref);
+    const found = await lookup(body.ref);
     if (!found) {
       sendError(deps, req, res, 404, 'We could not find that order. Please use the link from your order page.');
       return;

@@ -1,9 +1,9 @@
 import { parseApiTime } from '../../contract/index.js';
-import { FINAL_STATUSES, type LocalStatus } from '../orders/status.js';
+import { FINAL_STATUSES, STATUS_TONE, type LocalStatus, type StatusTone } from '../orders/status.js';
 import type { OrderRow } from '../orders/store.js';
 import { httpUrlOrNull } from '../../lib/http-url.js';
 
-export type Tone = 'ok' | 'warn' | 'bad' | 'info';
+export type Tone = StatusTone;
 
 /** How the thank-you page presents an order: everything the template and the JSON endpoint need. */
 export interface StatusView {
@@ -61,13 +61,13 @@ export function statusView(order: OrderRow, original?: OrderRow, now = Date.now(
   };
   switch (status) {
     case 'creating':
-      return { ...base, tone: 'info', pill: 'Starting', step: 1, headline: 'Opening the payment page…', detail: 'Your order is being created. This takes a moment.' };
+      return { ...base, tone: STATUS_TONE[status], pill: 'Starting', step: 1, headline: 'Opening the payment page…', detail: 'Your order is being created. This takes a moment.' };
     case 'create_failed':
-      return { ...base, tone: 'bad', pill: 'Not placed', step: 0, headline: 'This order was not placed', detail: 'We could not start the payment. Nothing was charged. Please try again.' };
+      return { ...base, tone: STATUS_TONE[status], pill: 'Not placed', step: 0, headline: 'This order was not placed', detail: 'We could not start the payment. Nothing was charged. Please try again.' };
     case 'awaiting_payment':
       return {
         ...base,
-        tone: 'warn',
+        tone: STATUS_TONE[status],
         pill: 'Awaiting payment',
         step: 1,
         headline: 'Waiting for your payment to be confirmed',
@@ -79,7 +79,7 @@ export function statusView(order: OrderRow, original?: OrderRow, now = Date.now(
         return {
           ...base,
           final: true,
-          tone: 'ok',
+          tone: STATUS_TONE.ready, // a paid renewal is done: the agent it extends is running
           pill: 'Renewed',
           step: 3,
           headline: 'Thank you, your agent is renewed',
@@ -88,13 +88,13 @@ export function statusView(order: OrderRow, original?: OrderRow, now = Date.now(
           expiresAt: formatExpiry(agent.expires_at),
         };
       }
-      return { ...base, tone: 'info', pill: 'Paid', step: 2, headline: 'Payment received, setting up your agent', detail: 'We are preparing your agent’s server. This usually takes under a minute.' };
+      return { ...base, tone: STATUS_TONE[status], pill: 'Paid', step: 2, headline: 'Payment received, setting up your agent', detail: 'We are preparing your agent’s server. This usually takes under a minute.' };
     case 'provisioning':
-      return { ...base, tone: 'info', pill: 'Setting up', step: 2, headline: 'Your agent is being set up', detail: 'Its server is starting; this takes a few moments.' };
+      return { ...base, tone: STATUS_TONE[status], pill: 'Setting up', step: 2, headline: 'Your agent is being set up', detail: 'Its server is starting; this takes a few moments.' };
     case 'ready':
       return {
         ...base,
-        tone: 'ok',
+        tone: STATUS_TONE[status],
         pill: 'Ready',
         step: 3,
         headline: 'Your agent is ready',
@@ -106,18 +106,18 @@ export function statusView(order: OrderRow, original?: OrderRow, now = Date.now(
     case 'failed':
       return {
         ...base,
-        tone: 'bad',
+        tone: STATUS_TONE[status],
         pill: 'Set-up failed',
         step: 0,
         headline: 'Your payment went through, but the set-up failed',
         detail: order.error_message ? `What happened: ${order.error_message}.` : 'The agent’s server did not come up.',
       };
     case 'cancelled':
-      return { ...base, tone: 'bad', pill: 'Cancelled', step: 0, headline: 'This order was cancelled', detail: 'The checkout was cancelled or timed out. Nothing was charged.' };
+      return { ...base, tone: STATUS_TONE[status], pill: 'Cancelled', step: 0, headline: 'This order was cancelled', detail: 'The checkout was cancelled or timed out. Nothing was charged.' };
     case 'expired':
       return {
         ...base,
-        tone: 'warn',
+        tone: STATUS_TONE[status],
         pill: 'Expired',
         step: 0,
         headline: 'Your agent has expired',

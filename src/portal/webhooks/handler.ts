@@ -3,7 +3,7 @@ import type { IncomingMessage, ServerResponse } from 'node:http';
 import { verify, WEBHOOK_HEADERS } from '../../contract/index.js';
 import { requestIdFor } from '../../lib/request-id.js';
 import type { PortalDeps } from '../deps.js';
-import { WebhookStore, type IncomingEvent } from './store.js';
+import type { IncomingEvent } from './store.js';
 
 export const WEBHOOK_PATH = '/webhooks/mintoffice';
 /** Past this many body bytes the delivery is refused with 413 and reading stops. */
@@ -62,9 +62,9 @@ export type WebhookHandler = (req: IncomingMessage, res: ServerResponse) => void
  * the exact bytes (nothing is parsed before), event headers, UTF-8, JSON object; then one
  * transaction stores and applies the event. Nothing slow runs here: no outbound call, no info log.
  */
-export function createWebhookHandler(deps: Pick<PortalDeps, 'config' | 'db' | 'logger'>): WebhookHandler {
+export function createWebhookHandler(deps: Pick<PortalDeps, 'config' | 'logger' | 'stores'>): WebhookHandler {
   const { config, logger } = deps;
-  const store = new WebhookStore(deps.db);
+  const store = deps.stores.webhookEvents;
 
   interface Pending extends IncomingEvent {
     res: ServerResponse;
@@ -73,12 +73,13 @@ export function createWebhookHandler(deps: Pick<PortalDeps, 'config' | 'db' | 'l
   let queue: Pending[] = [];
 
   /** Commits every event verified in this event-loop turn together, then answers each one. */
-  function flush(): void {
+  async function flush(): Promise<void> {
     const batch = queue;
     queue = [];
     let results;
     try {
-      results = store.ingestBatch(batch);
+      // Nothing is answered before this resolves: a 2xx means the event is committed.
+      results = await store.ingestBatch(batch);
     } catch (err) {
       // Not acknowledged, so the sender retries; the retry is stored once.
       logger.error({ err, events: batch.length }, 'webhook: could not store a batch of events');
@@ -99,6 +100,10 @@ export function createWebhookHandler(deps: Pick<PortalDeps, 'config' | 'db' | 'l
     }
   }
 
+  function runFlush(): void {
+    flush().catch((err: unknown) => logger.error({ err }, 'webhook: a batch could not be answered'));
+  }
+
   function send(res: ServerResponse, status: number, body: string, requestId: string, close = false): void {
     const headers: Record<string, string | number> = {
       'Content-Type': 'application/json',
@@ -115,14 +120,16 @@ export function createWebhookHandler(deps: Pick<PortalDeps, 'config' | 'db' | 'l
   function refuse(req: IncomingMessage, res: ServerResponse, requestId: string, reason: Reason, body: Buffer, close = false): void {
     const eventId = headerOf(req, WEBHOOK_HEADERS.eventId) ?? null;
     const eventType = headerOf(req, WEBHOOK_HEADERS.eventType) ?? null;
-    try {
-      store.reject({ reason, eventId, eventType, body });
-    } catch (err) {
-      logger.error({ reqId: requestId, err }, 'webhook: could not record a rejected delivery');
-    }
     logger.warn({ reqId: requestId, reason, eventId: eventId?.slice(0, 200), eventType: eventType?.slice(0, 64) }, 'webhook rejected');
     const a = ANSWERS[reason];
-    send(res, a.status, a.body, requestId, close);
+    // Answered once the refusal is recorded (or failed to be), so the admin page shows what the sender saw.
+    store.reject({ reason, eventId, eventType, body }).then(
+      () => send(res, a.status, a.body, requestId, close),
+      (err: unknown) => {
+        logger.error({ reqId: requestId, err }, 'webhook: could not record a rejected delivery');
+        send(res, a.status, a.body, requestId, close);
+      },
+    );
   }
 
   function handle(req: IncomingMessage, res: ServerResponse, requestId: string, raw: Buffer): void {
@@ -150,7 +157,7 @@ export function createWebhookHandler(deps: Pick<PortalDeps, 'config' | 'db' | 'l
       return refuse(req, res, requestId, 'body_not_object', raw);
     }
 
-    if (queue.length === 0) setImmediate(flush);
+    if (queue.length === 0) setImmediate(runFlush);
     queue.push({ eventId, eventType, text, body: parsed as Record<string, unknown>, res, requestId });
   }
 

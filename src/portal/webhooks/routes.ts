@@ -1,15 +1,13 @@
 import { Router } from 'express';
-import type { PortalDeps } from '../deps.js';
-import { createWebhookHandler, WEBHOOK_PATH } from './handler.js';
+import { WEBHOOK_PATH, type WebhookHandler } from './handler.js';
 
 /**
  * The receiver inside the Express app, for callers that use `app` directly. In production
  * `portal.handler` serves POST /webhooks/mintoffice before Express (see src/portal/index.ts);
- * both run the same bare handler, which reads the raw body itself (no parser is mounted here).
+ * both run the same handler instance (one store, one batch queue), built in createPortal.
  */
-export function webhookRouter(deps: PortalDeps): Router {
+export function webhookRouter(handler: WebhookHandler): Router {
   const router = Router();
-  const handler = createWebhookHandler(deps);
   router.post(WEBHOOK_PATH, (req, res) => handler(req, res));
   return router;
 }

@@ -45,7 +45,7 @@ function portalWithManualNotifier(dir: string, notifyUrl: string, clock: { now: 
   const app = express();
   app.use(requestId());
   app.use(partnersRouter(portal.deps, { now: clock.now }));
-  const notifier = new InquiryNotifier({ db: portal.deps.db, url: notifyUrl, logger: createLogger('silent'), now: clock.now, ...extra });
+  const notifier = new InquiryNotifier({ store: portal.deps.stores.inquiries, url: notifyUrl, logger: createLogger('silent'), now: clock.now, ...extra });
   return { portal, app, notifier };
 }
 

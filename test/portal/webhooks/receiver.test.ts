@@ -190,9 +190,8 @@ describe('webhook receiver: malformed deliveries', () => {
 
   it('when rejected deliveries pile up, then only the newest 1,000 are kept', async () => {
     portal = createTestPortal();
-    const { WebhookStore } = await import('../../../src/portal/webhooks/store.js');
-    const store = new WebhookStore(portal!.deps.db);
-    for (let i = 0; i < 1_050; i++) store.reject({ reason: 'signature_mismatch', eventId: `evt_${i}`, eventType: 'order.paid', body: Buffer.from('{}') });
+    const store = portal!.deps.stores.webhookEvents;
+    for (let i = 0; i < 1_050; i++) await store.reject({ reason: 'signature_mismatch', eventId: `evt_${i}`, eventType: 'order.paid', body: Buffer.from('{}') });
     expect(count('rejected_deliveries')).toBe(1_000);
     const oldest = portal!.deps.db.prepare('SELECT event_id FROM rejected_deliveries ORDER BY id LIMIT 1').get() as { event_id: string };
     expect(oldest.event_id).toBe('evt_50');

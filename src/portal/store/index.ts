@@ -1,0 +1,37 @@
+import type { AdminReads } from '../admin/queries.js';
+import type { OrderStore } from '../orders/store.js';
+import type { InquiryStore } from '../partners/store.js';
+import type { WebhookEventStore } from '../webhooks/store.js';
+import type { Db } from './db.js';
+import type { HealthProbe } from './health.js';
+import { SqliteHealthProbe } from './sqlite/health.js';
+import { SqliteAdminReads } from './sqlite/admin-reads.js';
+import { SqliteInquiryStore } from './sqlite/inquiries.js';
+import { SqliteOrderStore } from './sqlite/orders.js';
+import { SqliteWebhookEventStore } from './sqlite/webhook-events.js';
+
+/**
+ * Every store feature code writes through, one instance each, built once in createPortal and
+ * handed out as `deps.stores`. The interfaces live with their features; the implementations for
+ * each database live here, under store/<dialect>/ (see docs/decisions/0005-store-layer.md).
+ */
+export interface PortalStores {
+  orders: OrderStore;
+  webhookEvents: WebhookEventStore;
+  inquiries: InquiryStore;
+  /** The admin console's reads (pages of events, rejected deliveries, orders, inquiries). */
+  admin: AdminReads;
+  health: HealthProbe;
+}
+
+/** The stores on one SQLite connection. */
+export function sqliteStores(db: Db): PortalStores {
+  const orders = new SqliteOrderStore(db);
+  return {
+    orders,
+    webhookEvents: new SqliteWebhookEventStore(db, orders),
+    inquiries: new SqliteInquiryStore(db),
+    admin: new SqliteAdminReads(db),
+    health: new SqliteHealthProbe(db),
+  };
+}
