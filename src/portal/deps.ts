@@ -1,6 +1,7 @@
 import type { Eta } from 'eta';
 import type { Logger } from '../lib/logger.js';
 import type { PortalConfig } from './config.js';
+import type { CatalogCache } from './mintoffice/catalog-cache.js';
 import type { MintOfficeClient } from './mintoffice/client.js';
 import type { SettingsCache } from './mintoffice/settings-cache.js';
 import type { ShopPages } from './shop/pages.js';
@@ -19,6 +20,8 @@ export interface PortalDeps {
   logger: Logger;
   api: MintOfficeClient;
   settings: SettingsCache;
+  /** The API's package catalog (beyond the spec), when it offers one. */
+  catalog: CatalogCache;
   views: Eta;
   /** The shop's pre-rendered pages (one instance: the fast path and the router share its cache). */
   shopPages: ShopPages;

@@ -6,6 +6,7 @@ import { createViews } from '../lib/views.js';
 import { createPortalApp } from './app.js';
 import type { PortalConfig } from './config.js';
 import type { PortalDeps } from './deps.js';
+import { CatalogCache } from './mintoffice/catalog-cache.js';
 import { MintOfficeClient } from './mintoffice/client.js';
 import { SettingsCache } from './mintoffice/settings-cache.js';
 import { OrderPoller } from './orders/poller.js';
@@ -55,11 +56,12 @@ export function createPortal(config: PortalConfig, options: PortalOptions = {}):
     ...(options.backoffMs !== undefined ? { backoffMs: options.backoffMs } : {}),
   });
   const settings = new SettingsCache(api, db, logger, config.settingsRefreshMs);
+  const catalog = new CatalogCache(api, db, logger, config.settingsRefreshMs);
   const views = createViews({ cache: true });
   const stores = sqliteStores(db);
   // A broken plans file throws ConfigError here, at start-up.
-  const shopPages = new ShopPages({ config, settings, views });
-  const deps: PortalDeps = { config, db, stores, logger, api, settings, views, shopPages };
+  const shopPages = new ShopPages({ config, settings, catalog, views });
+  const deps: PortalDeps = { config, db, stores, logger, api, settings, catalog, views, shopPages };
   // One receiver (one batch queue): node:http serves it directly, the Express app mounts the same one.
   const webhook = createWebhookHandler(deps);
   const app = createPortalApp(deps, { webhook });
@@ -85,6 +87,8 @@ export function createPortal(config: PortalConfig, options: PortalOptions = {}):
       } else {
         settings.start();
         stops.push(() => settings.stop());
+        catalog.start();
+        stops.push(() => catalog.stop());
       }
       // WAL checkpoints on a worker thread, so a webhook flood never stalls the event loop on one.
       const checkpointer = new WalCheckpointer(db, logger);

@@ -1,8 +1,8 @@
 import { randomBytes } from 'node:crypto';
-import type { Order } from '../../contract/index.js';
+import type { Order, Subscription, SubscriptionStatus } from '../../contract/index.js';
 import type { LocalStatus } from './status.js';
 
-/** A row of the `orders` table (schema v1). */
+/** A row of the `orders` table (schema v2). */
 export interface OrderRow {
   ref: string;
   api_order_id: number | null;
@@ -24,6 +24,11 @@ export interface OrderRow {
   last_event_ms: number | null;
   created_at: number;
   updated_at: number;
+  customer_email: string | null;
+  /** Set on a monthly subscription (its first order): mintbot's subscription id and state. */
+  api_subscription_id: number | null;
+  /** Non-null marks a subscription; 'pending' from the moment the customer asked for one. */
+  subscription_status: SubscriptionStatus | null;
 }
 
 export interface NewOrder {
@@ -33,6 +38,9 @@ export interface NewOrder {
   durationMonths: number;
   creditUsd: number;
   language: string | null;
+  /** A monthly subscription instead of a one-off order (then durationMonths is 1 and creditUsd 0). */
+  subscription?: boolean;
+  customerEmail?: string | null;
 }
 
 /** 144 random bits, URL-safe: the customer's order reference (it is their key to the status page). */
@@ -64,6 +72,10 @@ export interface OrderStore {
   /** The API created the order; the order.created webhook may have landed first: never move back. */
   markCreated(ref: string, order: Order): Promise<void>;
   markCreateFailed(ref: string, message: string): Promise<void>;
+  /** The API created the subscription (its first order is subscription.order_id). */
+  markSubscriptionCreated(ref: string, subscription: Subscription): Promise<void>;
+  /** What the API answered about the subscription (after a cancel); an ended subscription never becomes active again. */
+  applySubscription(ref: string, subscription: Subscription): Promise<void>;
   /** Orders mintbot knows about that have not reached a final status (the polling worker's queue). */
   pollable(limit: number): Promise<OrderRow[]>;
   /** Applies what GET /orders/{id} says (see apiOrderChange). Returns whether the row changed. */

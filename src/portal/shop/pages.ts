@@ -27,7 +27,7 @@ export class ShopPages {
   private home: Buffer | undefined;
   private readonly forms = new Map<string, [string, string]>();
 
-  constructor(private readonly deps: Pick<PortalDeps, 'config' | 'settings' | 'views'>) {
+  constructor(private readonly deps: Pick<PortalDeps, 'config' | 'settings' | 'catalog' | 'views'>) {
     this.plans = loadPlans(deps.config.plansFile);
     this.languages = new Set(this.plans.languages.map((l) => l.code));
     this.defaultLanguage = this.plans.languages[0]!.code;

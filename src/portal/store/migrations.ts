@@ -80,4 +80,11 @@ export const PORTAL_MIGRATIONS: readonly string[] = [
     updated_at  INTEGER NOT NULL
   );
   `,
+  /* 2: monthly subscriptions (beyond the spec: POST /subscriptions) and the customer's email */ `
+  ALTER TABLE orders ADD COLUMN customer_email TEXT;
+  ALTER TABLE orders ADD COLUMN api_subscription_id INTEGER;  -- mintbot's subscription id
+  -- pending | active | cancelled | payment_failed | expired; NULL for a one-off order
+  ALTER TABLE orders ADD COLUMN subscription_status TEXT;
+  CREATE UNIQUE INDEX orders_api_subscription ON orders (api_subscription_id) WHERE api_subscription_id IS NOT NULL;
+  `,
 ];
