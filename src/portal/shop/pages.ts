@@ -9,6 +9,10 @@ export interface Choices {
   duration: number;
   credit: number;
   language: string;
+  /** "Renew automatically every month": a subscription instead of a one-off order. */
+  subscribe: boolean;
+  /** Needed for a subscription; never carried in a URL. */
+  email: string;
 }
 
 /** Stands in for the per-view idempotency key in pre-rendered forms. */
@@ -31,14 +35,15 @@ export class ShopPages {
     this.plans = loadPlans(deps.config.plansFile);
     this.languages = new Set(this.plans.languages.map((l) => l.code));
     this.defaultLanguage = this.plans.languages[0]!.code;
-    this.current = new Catalog(this.plans, deps.settings.get());
+    this.current = new Catalog(this.plans, deps.settings.get(), deps.catalog.get());
   }
 
   /** The catalog for the current settings snapshot; cached pages are dropped when it changes. */
   catalog(): Catalog {
     const snapshot = this.deps.settings.get();
-    if (snapshot !== this.current.snapshot) {
-      this.current = new Catalog(this.plans, snapshot);
+    const apiCatalog = this.deps.catalog.get();
+    if (snapshot !== this.current.snapshot || apiCatalog !== this.current.catalogSnapshot) {
+      this.current = new Catalog(this.plans, snapshot, apiCatalog);
       this.home = undefined;
       this.forms.clear();
     }
@@ -47,7 +52,7 @@ export class ShopPages {
 
   homePage(): Buffer {
     const cat = this.catalog();
-    this.home ??= Buffer.from(renderHtml(this.deps, 'portal/home', '/', { cards: cat.cards, pricesKnown: cat.snapshot !== undefined }));
+    this.home ??= Buffer.from(renderHtml(this.deps, 'portal/home', '/', { cards: cat.cards, pricesKnown: cat.pricesKnown }));
     return this.home;
   }
 
@@ -58,6 +63,8 @@ export class ShopPages {
       duration: 1,
       credit: 0,
       language: this.defaultLanguage,
+      subscribe: false,
+      email: '',
     };
   }
 
@@ -78,6 +85,8 @@ export class ShopPages {
       duration: months !== null && cat.durations(base.plan).some((d) => d.months === months) ? months : base.duration,
       credit: credit !== null && cat.allowsCredit(credit) ? credit : base.credit,
       language: typeof language === 'string' && this.languages.has(language) ? language : base.language,
+      subscribe: query['subscribe'] === '1' && cat.card(base.plan)?.subscription != null,
+      email: '',
     };
   }
 
@@ -86,7 +95,7 @@ export class ShopPages {
     return {
       title: 'Choose your plan',
       cards: cat.cards,
-      pricesKnown: cat.snapshot !== undefined,
+      pricesKnown: cat.pricesKnown,
       choices,
       durations: cat.durations(choices.plan),
       creditOptions: cat.creditOptions,

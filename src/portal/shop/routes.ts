@@ -1,7 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import express, { Router, type Request, type Response } from 'express';
 import { z } from 'zod';
-import { DurationMonths, Tier, type Order } from '../../contract/index.js';
+import { CustomerEmail, DurationMonths, TierName, type Order, type Subscription } from '../../contract/index.js';
 import type { ApiResult } from '../mintoffice/client.js';
 import type { PortalDeps } from '../deps.js';
 import { sendError } from '../http/errors.js';
@@ -10,7 +10,8 @@ import type { OrderRow } from '../orders/store.js';
 import { Checkout, type SubmitOutcome } from './checkout.js';
 import { HOME_CACHE_CONTROL, sendHtml } from './fast-path.js';
 import type { Choices } from './pages.js';
-import { renewableTier, statusView } from './status-view.js';
+import { renewableTier, statusView, subscriptionView } from './status-view.js';
+import { cancelSubscription } from './subscriptions.js';
 
 const IdempotencyKey = z.string().regex(/^[A-Za-z0-9_-]{16,64}$/);
 const Ref = z.string().regex(/^[A-Za-z0-9_-]{22,64}$/);
@@ -24,11 +25,18 @@ const BuyForm = z.object({
   credit_usd: z.string().max(10).optional(),
   language: z.string().max(10).optional(),
   idempotency_key: z.string().max(100).optional(),
+  subscribe: z.literal('1').optional(),
+  email: z.string().max(300).optional(),
 });
 
 const RenewForm = z.object({
   ref: z.string().max(100).optional(),
   duration_months: z.string().max(4).optional(),
+  idempotency_key: z.string().max(100).optional(),
+});
+
+const CancelSubscriptionForm = z.object({
+  ref: z.string().max(100).optional(),
   idempotency_key: z.string().max(100).optional(),
 });
 
@@ -84,7 +92,7 @@ export function shopRouter(deps: PortalDeps): Router {
     const cat = current();
     const shape = BuyForm.safeParse(req.body ?? {});
     const body = shape.success ? shape.data : {};
-    const plan = Tier.safeParse(body.plan);
+    const plan = TierName.safeParse(body.plan);
     const duration = Duration.safeParse(body.duration_months);
     const credit = CreditUsd.safeParse(body.credit_usd ?? '0');
     const language = body.language === undefined || body.language === '' ? defaultLanguage : body.language;
@@ -94,6 +102,8 @@ export function shopRouter(deps: PortalDeps): Router {
       duration: duration.success ? duration.data : 1,
       credit: credit.success && cat.allowsCredit(credit.data) ? credit.data : 0,
       language: languages.has(language) ? language : defaultLanguage,
+      subscribe: body.subscribe === '1',
+      email: (body.email ?? '').trim().slice(0, 254),
     };
     const refuse = (status: number, message: string) => {
       logger.info({ reqId: req.id, status, reason: message }, 'order form refused');
@@ -105,6 +115,13 @@ export function shopRouter(deps: PortalDeps): Router {
     if (!languages.has(language)) return refuse(422, 'Please choose one of the languages in the list.');
     if (!credit.success || !cat.allowsCredit(credit.data)) return refuse(400, 'That credit bundle is not available. Please choose one from the list.');
     if (!key.success) return refuse(400, 'This form has expired. Please check your choices and submit again.');
+    const card = cat.card(choices.plan)!;
+    if (choices.subscribe) {
+      if (!card.subscription) return refuse(422, `${card.name} cannot renew automatically. Untick “Renew automatically every month” or choose another plan.`);
+      if (!CustomerEmail.safeParse(choices.email).success) return refuse(422, 'Please enter your email address: it is needed to renew automatically.');
+      return subscribe(req, res, choices, key.data, card.name);
+    }
+    if (!cat.sells(choices.plan, choices.duration)) return refuse(422, `${card.name} is not sold for ${choices.duration} months. Please choose another length.`);
     if (choices.plan === 'trial') {
       // A trial lives 24 hours whatever the months (the API's rule); credit on a free plan would be a giveaway.
       choices.duration = 1;
@@ -119,11 +136,12 @@ export function shopRouter(deps: PortalDeps): Router {
       send: (ref): Promise<ApiResult<Order>> =>
         api.createOrder(
           {
-            tier: choices.plan as Tier,
+            tier: choices.plan,
             duration_months: choices.duration as DurationMonths,
             ...(choices.credit > 0 ? { credit_usd: choices.credit } : {}),
             language: choices.language,
             external_id: ref,
+            product_name: productName(config.brand, card.name, choices.plan === 'trial' ? '24 hours' : monthsText(choices.duration)),
             success_url: `${config.publicBaseUrl}/thank-you?ref=${ref}`,
             cancel_url: `${config.publicBaseUrl}/cancel?${new URLSearchParams({ plan: choices.plan, duration_months: String(choices.duration), credit_usd: String(choices.credit), language: choices.language })}`,
           },
@@ -132,6 +150,40 @@ export function shopRouter(deps: PortalDeps): Router {
     });
     respond(req, res, outcome, (status, message, retryAfter) => reRenderForm(req, res, status, message, choices, retryAfter));
   });
+
+  /** POST /buy with "Renew automatically every month": a subscription, paid on the same checkout. */
+  const subscribe = async (req: Request, res: Response, choices: Choices, key: string, planName: string): Promise<void> => {
+    const cancelQuery = new URLSearchParams({ plan: choices.plan, language: choices.language, subscribe: '1' });
+    const outcome = await checkout.submit({
+      idempotencyKey: key,
+      reqId: req.id,
+      what: 'subscription',
+      order: {
+        renewsRef: null,
+        tier: choices.plan,
+        durationMonths: 1,
+        creditUsd: 0,
+        language: choices.language,
+        subscription: true,
+        customerEmail: choices.email,
+      },
+      send: (ref): Promise<ApiResult<Subscription>> =>
+        api.createSubscription(
+          {
+            tier: choices.plan,
+            currency: current().currency ?? 'usd',
+            language: choices.language,
+            success_url: `${config.publicBaseUrl}/thank-you?ref=${ref}`,
+            cancel_url: `${config.publicBaseUrl}/cancel?${cancelQuery}`,
+            customer_email: choices.email,
+            product_name: productName(config.brand, planName, 'monthly'),
+            external_id: ref,
+          },
+          key,
+        ),
+    });
+    respond(req, res, outcome, (status, message, retryAfter) => reRenderForm(req, res, status, message, choices, retryAfter));
+  };
 
   const respond = (
     req: Request,
@@ -161,10 +213,13 @@ export function shopRouter(deps: PortalDeps): Router {
     return { order, original: order.renews_ref ? await store.byRef(order.renews_ref) : undefined };
   };
 
-  const statusPage = (found: Found, renewError?: string): string => {
+  const statusPage = (found: Found, renewError?: string, subscriptionError?: string): string => {
     if (!found) return render('portal/thank-you', '/thank-you', { title: 'Thank you', order: null });
     const { order, original } = found;
-    const view = statusView(order, original);
+    const subscription = subscriptionView(order);
+    const base = statusView(order, original);
+    // A running subscription renews by itself: no second way to pay for the same month.
+    const view = subscription?.cancellable ? { ...base, renewable: false } : base;
     const cat = current();
     return render('portal/thank-you', '/thank-you', {
       title: view.pill,
@@ -175,6 +230,8 @@ export function shopRouter(deps: PortalDeps): Router {
       renewDurations: view.renewable ? cat.durations(order.tier) : [],
       idempotencyKey: randomUUID(),
       renewError,
+      subscription,
+      subscriptionError,
       supportEmail: plans.support_email ?? null,
       metaRefresh: view.final ? undefined : 5,
       script: view.final ? undefined : '/static/js/order-status.js',
@@ -235,5 +292,28 @@ export function shopRouter(deps: PortalDeps): Router {
     respond(req, res, outcome, refuse);
   });
 
+  router.post('/subscription/cancel', form, async (req, res) => {
+    const shape = CancelSubscriptionForm.safeParse(req.body ?? {});
+    const body = shape.success ? shape.data : {};
+    const found = await lookup(body.ref);
+    if (!found) {
+      sendError(deps, req, res, 404, 'We could not find that order. Please use the link from your order page.');
+      return;
+    }
+    const refuse = (status: number, message: string) => fail(req, res, status, message, undefined, () => statusPage(found, undefined, message));
+    const key = IdempotencyKey.safeParse(body.idempotency_key);
+    if (!key.success) return refuse(400, 'This form has expired. Please try again from this page.');
+    const outcome = await cancelSubscription({ api, orders: store, logger }, found.order, key.data, req.id);
+    if (!outcome.ok) return refuse(outcome.status, outcome.message);
+    res.redirect(303, `${config.publicBaseUrl}/thank-you?ref=${found.order.ref}`);
+  });
+
   return router;
+}
+
+const monthsText = (months: number) => (months === 1 ? '1 month' : `${months} months`);
+
+/** The checkout's line item, so the customer sees the shop's brand: "ExampleAI Starter · 3 months". */
+export function productName(brand: string, planName: string, duration: string): string {
+  return `${brand} ${planName} · ${duration}`.slice(0, 200);
 }

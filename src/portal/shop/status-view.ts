@@ -128,3 +128,40 @@ export function statusView(order: OrderRow, original?: OrderRow, now = Date.now(
       };
   }
 }
+
+/** How the status page presents a subscription's state (null for a one-off order). */
+export interface SubscriptionView {
+  status: NonNullable<OrderRow['subscription_status']>;
+  label: string;
+  detail: string;
+  /** The customer may stop automatic renewal (a POST with the form's one-time key). */
+  cancellable: boolean;
+}
+
+export function subscriptionView(order: OrderRow): SubscriptionView | null {
+  const status = order.subscription_status;
+  if (status === null) return null;
+  const until = formatExpiry(order.expires_at);
+  switch (status) {
+    case 'pending':
+      return { status, label: 'Renews monthly', detail: 'Once paid, your agent renews automatically every month until you stop it here.', cancellable: order.api_subscription_id !== null };
+    case 'active':
+      return {
+        status,
+        label: 'Renews monthly',
+        detail: until ? `Renews automatically every month. Next renewal: ${until}.` : 'Renews automatically every month.',
+        cancellable: true,
+      };
+    case 'cancelled':
+      return { status, label: 'Renewal stopped', detail: until ? `Automatic renewal is off. Your agent runs until ${until}.` : 'Automatic renewal is off.', cancellable: false };
+    case 'payment_failed':
+      return {
+        status,
+        label: 'Payment failed',
+        detail: until ? `The monthly payment failed, so automatic renewal stopped and your agent ran until ${until}.` : 'The monthly payment failed, so automatic renewal stopped.',
+        cancellable: false,
+      };
+    case 'expired':
+      return { status, label: 'Not started', detail: 'The first payment was not completed, so nothing renews.', cancellable: false };
+  }
+}
