@@ -71,7 +71,10 @@ function fromCatalog(plans: Plans, catalog: PackageCatalog): Offer {
 }
 
 function fromSettings(plans: Plans, settings: Settings | undefined): Offer {
-  const packages = plans.plans.map((plan): OfferedPackage => {
+  // plans.json may hold copy for packages only a catalog sells: without one, sell what the settings price.
+  const priced = plans.plans.filter((plan) => settings?.pricing.tiers[plan.tier] !== undefined || plan.tier === 'trial');
+  const sold = settings && priced.length > 0 ? priced : plans.plans;
+  const packages = sold.map((plan): OfferedPackage => {
     const pricing = settings?.pricing.tiers[plan.tier];
     const monthly = pricing ? pricing.price_cents : plan.tier === 'trial' ? 0 : null;
     return {
@@ -93,6 +96,6 @@ function fromSettings(plans: Plans, settings: Settings | undefined): Offer {
     packages,
     creditUsd: credit,
     creditPriceCents: new Map(credit.map((usd) => [usd, 0])),
-    defaultTier: plans.featured ?? plans.plans[0]!.tier,
+    defaultTier: packages.find((p) => p.featured)?.tier ?? packages[0]!.tier,
   };
 }

@@ -64,3 +64,11 @@ describe('the shop offer', () => {
     expect(offer.packages.map((p) => p.monthlyCents)).toEqual([0, null, null]);
   });
 });
+
+describe('plans.json copy for packages only a catalog sells', () => {
+  it('when there is no catalog, then a plans.json plan the settings do not price is not sold', () => {
+    const withPro = { ...plans, plans: [...plans.plans, { tier: 'pro', name: 'Pro', blurb: 'Faster.', features: [] }] } as unknown as Plans;
+    expect(buildOffer(withPro, Settings.parse(apiSettings()), undefined).packages.map((p) => p.tier)).toEqual(['trial', 's1', 's2']);
+    expect(buildOffer(withPro, undefined, catalog).packages.find((p) => p.tier === 'pro')!.copy?.name).toBe('Pro');
+  });
+});
