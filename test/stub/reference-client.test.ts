@@ -210,6 +210,8 @@ describe('the reference storefront against the stub', () => {
     expect(revenue).toHaveLength(4);
     for (const event of revenue) expect(event).toMatchObject({ gross_cents: s2.subscription.price_cents, partner_cut_cents: 400 });
 
+    // created, paid, provisioning_started, ready; then per month: created and paid (the renewal), ready.
+    await receiver.waitFor(4 + 3 * 3);
     const events = verifiedEvents(stub, receiver);
     expect(events.every((e) => e.payload.subscription_id === id)).toBe(true);
     const renewalsPaid = events.filter((e) => e.type === 'order.paid' && e.payload.id !== sub.order_id);
@@ -233,6 +235,7 @@ describe('the reference storefront against the stub', () => {
     const failed = await subscriptionOf(stub, id);
     expect(failed).toMatchObject({ status: 'payment_failed', renewals: 0, next_renewal_at: null, current_period_end: active.next_renewal_at });
     expect(await getJson(stub, `/orders/${failed.order_id}`)).toMatchObject({ status: 'expired', subscription_status: 'payment_failed' });
+    await receiver.waitFor(5);
     const expired = verifiedEvents(stub, receiver).filter((e) => e.type === 'agent.expired');
     expect(expired.map((e) => e.payload)).toEqual([expect.objectContaining({ id: failed.order_id, subscription_id: id, subscription_status: 'payment_failed' })]);
     expect((await getJson(stub, '/revenue')).events).toHaveLength(1);
@@ -258,6 +261,7 @@ describe('the reference storefront against the stub', () => {
 
     await advancePast(stub, cancelled.current_period_end!);
     expect(await subscriptionOf(stub, id)).toMatchObject({ status: 'cancelled', renewals: 0 });
+    await receiver.waitFor(5);
     const events = verifiedEvents(stub, receiver);
     expect(events.filter((e) => e.type === 'order.paid')).toHaveLength(1);
     expect(events.at(-1)).toMatchObject({ type: 'agent.expired', payload: { subscription_id: id, subscription_status: 'cancelled' } });
@@ -273,7 +277,7 @@ describe('the reference storefront against the stub', () => {
     });
     expect(await answer.json()).toMatchObject({ status: 'cancelled' });
     expect((await payOnCheckout(res.json.checkout_url as string)).status).toBe(409);
-    await advance(stub, 0);
+    await receiver.waitFor(2);
     expect(verifiedEvents(stub, receiver).map((e) => e.type)).toEqual(['order.created', 'order.cancelled']);
   });
 });
