@@ -83,6 +83,15 @@ describe('subscribing in the shop', () => {
     expect(again.text).toContain('Automatic renewal has already ended');
   });
 
+  it('when no webhook secret is configured, then polling follows the subscription to active', async () => {
+    shop = await startShop({ listening: true, webhooks: false });
+    await shop.portal.deps.catalog.refresh();
+    const res = await subscribe(shop, { plan: 's1', subscribe: '1', email: 'poll@example.com' });
+    const ref = shop.orders().at(-1)!.ref;
+    await checkoutAction(res.headers.location as string, 'pay');
+    await waitFor(async () => expect(shop!.order(ref)).toMatchObject({ status: 'ready', subscription_status: 'active' }));
+  });
+
   it('when the monthly payment fails, then the status page says so and the agent has expired', async () => {
     shop = await catalogShop();
     const res = await subscribe(shop, { plan: 's1', subscribe: '1', email: 'late@example.com' });

@@ -1,4 +1,4 @@
-import type { EventType, Order, ReceivedOrderPayload, Subscription, SubscriptionStatus } from '../../../contract/index.js';
+import { formatApiTime, type EventType, type Order, type ReceivedOrderPayload, type Subscription, type SubscriptionStatus } from '../../../contract/index.js';
 import { newOrderRef, REF_PATTERN, type NewOrder, type OrderRow, type OrderStore } from '../../orders/store.js';
 import { nextSubscriptionStatus } from '../../orders/subscription.js';
 import { apiOrderChange, eventChange, rowForEvent, type EventOrderRow } from '../../orders/writer.js';
@@ -49,10 +49,13 @@ export class SqliteOrderStore implements OrderStore {
        WHERE ref = @ref`,
     );
     this.failedStmt = db.prepare("UPDATE orders SET status = 'create_failed', error_message = ?, updated_at = ? WHERE ref = ? AND status = 'creating'");
-    this.pollableStmt = db.prepare<[number], OrderRow>(
+    this.pollableStmt = db.prepare<[string, number], OrderRow>(
       `SELECT * FROM orders
-       WHERE api_order_id IS NOT NULL AND status IN ('awaiting_payment', 'paid', 'provisioning')
-         AND NOT (renews_ref IS NOT NULL AND status = 'paid')  -- a paid renewal stays "completed" at the API
+       WHERE api_order_id IS NOT NULL AND (
+         (status IN ('awaiting_payment', 'paid', 'provisioning')
+           AND NOT (renews_ref IS NOT NULL AND status = 'paid'))  -- a paid renewal stays "completed" at the API
+         -- a subscription at the end of its paid month: renewed (a later expires_at) or not
+         OR (subscription_status = 'active' AND status = 'ready' AND expires_at <= ?))
        ORDER BY updated_at LIMIT ?`,
     );
     this.applyApiStmt = db.prepare(
@@ -62,10 +65,12 @@ export class SqliteOrderStore implements OrderStore {
     );
     this.applyApiTx = db.transaction((ref: string, order: Order): boolean => {
       const row = this.byRefStmt.get(ref);
-      const change = row && apiOrderChange(row, order);
-      if (!change) return false;
-      this.applyApiStmt.run({ ref, ...change, now: Date.now() });
-      return true;
+      if (!row) return false;
+      const change = apiOrderChange(row, order);
+      const subscription = nextSubscriptionStatus(row.subscription_status, order.subscription_status);
+      if (change) this.applyApiStmt.run({ ref, ...change, now: Date.now() });
+      if (subscription !== row.subscription_status) this.subscriptionStatusStmt.run(subscription, Date.now(), ref);
+      return change !== undefined || subscription !== row.subscription_status;
     });
     this.eventRowByRef = db.prepare<[string], EventOrderRow>(`SELECT ${EVENT_COLUMNS} FROM orders WHERE ref = ?`);
     this.eventRowByApiId = db.prepare<[number], EventOrderRow>(`SELECT ${EVENT_COLUMNS} FROM orders WHERE api_order_id = ?`);
@@ -157,7 +162,7 @@ export class SqliteOrderStore implements OrderStore {
   }
 
   async pollable(limit: number): Promise<OrderRow[]> {
-    return this.pollableStmt.all(limit);
+    return this.pollableStmt.all(formatApiTime(Date.now()), limit);
   }
 
   async applyApiOrder(ref: string, order: Order): Promise<boolean> {
