@@ -25,8 +25,16 @@ export const Revenue = z.object({
 });
 export type Revenue = z.infer<typeof Revenue>;
 
+/**
+ * A boolean in a query string, spelled as the usual clients send it: `true`/`false` (curl, JS),
+ * `True`/`False` (Python's requests with a bool), `1`/`0`.
+ */
+export const QueryBoolean = z
+  .enum(['true', 'false', 'True', 'False', '1', '0'], { error: 'must be true or false' })
+  .transform((value) => value === 'true' || value === 'True' || value === '1');
+
 export const RevenueQuery = z.object({
-  include_paid: z.enum(['true', 'false'], { error: 'must be true or false' }).optional(),
+  include_paid: QueryBoolean.optional().meta({ description: 'Default true. false: only events not paid out yet.' }),
 });
 
 export const Partner = z.object({

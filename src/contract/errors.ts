@@ -17,6 +17,8 @@ export const ERROR_STATUS = {
   partner_not_live: 403,
   /** Not in the spec's table: paying an order that is not awaiting payment (DESIGN.md). */
   conflict: 409,
+  /** Not in the spec's table: a known path with another method; the answer carries `Allow`. */
+  method_not_allowed: 405,
 } as const;
 
 export type ErrorCode = keyof typeof ERROR_STATUS;

@@ -17,3 +17,4 @@ export const LIVE_API_URL = 'https://mint.mintbot.ai';
 export const REQUEST_ID_HEADER = 'x-request-id';
 export const IDEMPOTENCY_KEY_HEADER = 'idempotency-key';
 export const IDEMPOTENT_REPLAY_HEADER = 'idempotent-replay';
+export * from './stub.js';

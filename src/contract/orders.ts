@@ -48,9 +48,21 @@ export const CallbackUrl = z
   });
 
 export const ExternalId = z.string().min(1).max(255, { error: 'must be at most 255 characters' });
+/**
+ * The locales Stripe Checkout supports (its `locale` parameter), `auto` included: the spec says
+ * `language` sets the checkout locale, so these are the values that mean something.
+ */
+export const CHECKOUT_LOCALES = [
+  'auto', 'bg', 'cs', 'da', 'de', 'el', 'en', 'en-GB', 'es', 'es-419', 'et', 'fi', 'fil', 'fr', 'fr-CA', 'hr', 'hu',
+  'id', 'it', 'ja', 'ko', 'lt', 'lv', 'ms', 'mt', 'nb', 'nl', 'pl', 'pt', 'pt-BR', 'ro', 'ru', 'sk', 'sl', 'sv',
+  'th', 'tr', 'vi', 'zh', 'zh-HK', 'zh-TW',
+] as const;
+const CHECKOUT_LOCALE_SET: ReadonlySet<string> = new Set(CHECKOUT_LOCALES);
+/** Typed as a string so callers that hold a language as text need no cast. */
 export const Language = z
   .string()
-  .regex(/^[a-z]{2}(-[A-Za-z]{2})?$/, { error: 'must be a language code such as "en" or "pt-BR"' });
+  .refine((value) => CHECKOUT_LOCALE_SET.has(value), { error: 'must be a language code such as "en" or "pt-BR"' })
+  .meta({ override: { enum: [...CHECKOUT_LOCALES] }, description: 'A Stripe Checkout locale; auto lets Checkout pick.' });
 
 /** Optional fields accept null as "not set": clients that serialise None/null for absent values work. */
 export const CreateOrderRequest = z.object({

@@ -1,4 +1,4 @@
-import express, { type Express, type RequestHandler } from 'express';
+import express, { type Express, type RequestHandler, type Router } from 'express';
 import type { Logger } from '../lib/logger.js';
 import { requestId } from '../lib/request-id.js';
 import type { StubContext } from './context.js';
@@ -6,10 +6,15 @@ import { bearerAuth } from './http/auth.js';
 import { jsonBody } from './http/body.js';
 import { errorHandler, notFound } from './http/errors.js';
 import { sendMessagePage } from './http/pages.js';
+import { logRequests } from './http/request-log.js';
+import { methodNotAllowed, routesOf, type ServedRoute } from './http/routes.js';
 import { catalogRouter } from './routes/catalog.js';
 import { checkoutRouter } from './routes/checkout.js';
 import { controlsRouter } from './routes/controls.js';
+import { dashboardRouter } from './routes/dashboard.js';
+import { deliveriesRouter } from './routes/deliveries.js';
 import { dnsRouter } from './routes/dns.js';
+import { openApiRouter } from './routes/openapi.js';
 import { ordersRouter } from './routes/orders.js';
 import { partnerRouter } from './routes/partner.js';
 import { revenueRouter } from './routes/revenue.js';
@@ -30,30 +35,22 @@ function accessLog(logger: Logger): RequestHandler {
   };
 }
 
+export interface StubApp {
+  app: Express;
+  /** Every route served, for the 405 answers and the OpenAPI document's coverage test. */
+  routes: ServedRoute[];
+}
+
 /**
  * The stub's HTTP surface:
- *   /api/v1/*    the Brand Partner API (bearer auth, partner + IP rate limits)
+ *   /api/v1/*    the Brand Partner API (bearer auth, partner + IP rate limits); its OpenAPI
+ *                document at /api/v1/openapi.json needs no key
  *   /checkout/*  the fake Stripe Checkout pages (no auth, no rate limit)
- *   /_stub/*     test controls (bearer auth, IP limit on failures only)
+ *   /_stub       the dashboard (HTML, signed in with the API key)
+ *   /_stub/*     test controls as JSON (bearer auth, IP limit on failures only)
  */
-export function createStubApp(ctx: StubContext): Express {
-  const app = express();
-  app.disable('x-powered-by');
-  app.set('etag', false);
-  app.use(requestId());
-  app.use(accessLog(ctx.logger));
-
-  app.use('/checkout', checkoutRouter(ctx));
-
-  const controlsAuth = bearerAuth({ keys: ctx.keys, ipLimiter: ctx.limiters.ip, partnerLimiter: null });
-  app.use('/_stub', controlsAuth, jsonBody, controlsRouter(ctx));
-
-  // Auth before the body parser: an unauthenticated request is refused before its body is read.
-  const apiAuth = bearerAuth({ keys: ctx.keys, ipLimiter: ctx.limiters.ip, partnerLimiter: ctx.limiters.partner });
-  app.use(
-    '/api/v1',
-    apiAuth,
-    jsonBody,
+export function createStubApp(ctx: StubContext): StubApp {
+  const api: Router[] = [
     ordersRouter(ctx),
     revenueRouter(ctx),
     partnerRouter(ctx),
@@ -62,7 +59,34 @@ export function createStubApp(ctx: StubContext): Express {
     // Beyond the spec: what partners' code already calls.
     catalogRouter(ctx),
     subscriptionsRouter(ctx),
-  );
+  ];
+  const controls: Router[] = [controlsRouter(ctx), deliveriesRouter(ctx)];
+  const dashboard = dashboardRouter(ctx);
+  const checkout = checkoutRouter(ctx);
+  const openApi = openApiRouter();
+  const routes = [
+    ...routesOf('/api/v1', [openApi, ...api]),
+    ...routesOf('/checkout', [checkout]),
+    ...routesOf('/_stub', [dashboard, ...controls]),
+  ];
+
+  const app = express();
+  app.disable('x-powered-by');
+  app.set('etag', false);
+  app.use(requestId());
+  app.use(accessLog(ctx.logger));
+  app.use(methodNotAllowed(routes));
+
+  app.use('/checkout', checkout);
+
+  app.use('/_stub', dashboard);
+  const controlsAuth = bearerAuth({ keys: ctx.keys, ipLimiter: ctx.limiters.ip, partnerLimiter: null });
+  app.use('/_stub', controlsAuth, jsonBody, ...controls);
+
+  app.use('/api/v1', openApi);
+  // Auth before the body parser: an unauthenticated request is refused before its body is read.
+  const apiAuth = bearerAuth({ keys: ctx.keys, ipLimiter: ctx.limiters.ip, partnerLimiter: ctx.limiters.partner });
+  app.use('/api/v1', logRequests(ctx.requests, () => ctx.clock.now()), apiAuth, jsonBody, ...api);
 
   app.use(notFound);
   app.use(
@@ -70,5 +94,5 @@ export function createStubApp(ctx: StubContext): Express {
       sendMessagePage(ctx.views, res, status, status >= 500 ? 'Something went wrong' : 'Checkout error', message),
     ),
   );
-  return app;
+  return { app, routes };
 }

@@ -1,6 +1,7 @@
 /**
- * The stub's notion of "now": real time plus an offset that only ever grows, moved by
+ * The stub's notion of "now": real time plus an offset that only grows, moved by
  * `POST /_stub/clock` so tests can jump over 24 h checkout expiry or an agent's lifetime.
+ * `POST /_stub/reset` alone puts it back to real time.
  * Webhook signatures never use it: they carry real wall time (DESIGN.md).
  */
 export class StubClock {
@@ -16,5 +17,9 @@ export class StubClock {
 
   advance(seconds: number): void {
     this.offset += Math.round(seconds * 1000);
+  }
+
+  reset(): void {
+    this.offset = 0;
   }
 }

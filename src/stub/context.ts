@@ -6,8 +6,10 @@ import type { StubConfig } from './config.js';
 import type { ApiKeyRing } from './domain/api-key.js';
 import type { StubCatalog } from './domain/catalog.js';
 import type { DnsService } from './domain/dns.js';
+import type { WebhookEvents } from './domain/events.js';
 import type { Faults } from './domain/faults.js';
 import type { OrderService } from './domain/orders.js';
+import type { RequestLog } from './http/request-log.js';
 import type { SubscriptionService } from './domain/subscriptions.js';
 import type { StubStore } from './store/index.js';
 
@@ -27,14 +29,21 @@ export interface StubContext {
   keys: ApiKeyRing;
   faults: Faults;
   orders: OrderService;
+  events: WebhookEvents;
   /** Beyond the spec: the packages on sale, and monthly subscriptions. */
   catalog: StubCatalog;
   subscriptions: SubscriptionService;
   dns: DnsService;
   partner: FakePartner;
   limiters: { partner: RollingWindowLimiter; ip: RollingWindowLimiter };
+  requests: RequestLog;
   views: Eta;
   logger: Logger;
-  /** Moves the stub clock and resolves once the work that fell due has run. */
-  advanceClock(seconds: number): Promise<void>;
+  /**
+   * Moves the stub clock and applies the lifecycle steps that fell due before returning; due
+   * deliveries are started, not awaited.
+   */
+  advanceClock(seconds: number): void;
+  /** POST /_stub/reset: no orders, deliveries, ledger, DNS records or faults; the clock back to real time. */
+  reset(): void;
 }

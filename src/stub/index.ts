@@ -15,10 +15,12 @@ import { DnsService } from './domain/dns.js';
 import { WebhookEvents } from './domain/events.js';
 import { Faults } from './domain/faults.js';
 import { OrderService } from './domain/orders.js';
+import { RequestLog } from './http/request-log.js';
+import type { ServedRoute } from './http/routes.js';
 import { SubscriptionService } from './domain/subscriptions.js';
 import { openStubStore, type StubStore } from './store/index.js';
 import { Scheduler } from './webhooks/scheduler.js';
-import { sendWebhook } from './webhooks/send.js';
+import { sendWebhook, WEBHOOK_TIMEOUT_MS } from './webhooks/send.js';
 
 export { loadStubConfig, resolveStubConfig, type StubConfig, type StubConfigInput } from './config.js';
 
@@ -32,7 +34,7 @@ export interface RunningStub {
   webhookUrl: string | null;
   clock: {
     now(): number;
-    /** Moves the stub clock and resolves once what fell due has run (each due delivery attempted once). */
+    /** Moves the stub clock and resolves once what fell due has run (every due delivery attempted). */
     advance(seconds: number): Promise<void>;
   };
   /** Resolves once nothing is due right now (deliveries attempted, deploys finished). */
@@ -40,6 +42,8 @@ export interface RunningStub {
   config: StubConfig;
   /** The Express app, for supertest. */
   app: Express;
+  /** Every route the stub serves (method and Express path). */
+  routes: readonly ServedRoute[];
   close(): Promise<void>;
 }
 
@@ -68,9 +72,11 @@ export async function startStub(config: StubConfig | StubConfigInput = {}, optio
 function assemble(config: StubConfig, publicUrl: string, store: StubStore, server: Server, logger: Logger): RunningStub {
   const clock = new StubClock(Number(store.meta.get(CLOCK_OFFSET_KEY) ?? 0));
   const createdAt = Number(store.meta.getOrInit('partner_created_at', () => String(clock.now())));
-  const keys = new ApiKeyRing(config.apiKey, clock.now());
-  const faults = new Faults();
-  const dispatcher = new Agent({ keepAliveTimeout: 4_000 });
+  const keys = new ApiKeyRing(config.apiKey, clock.now(), store.apiKey);
+  const faults = new Faults(store.faults);
+  // The 10 s limit is send.ts's own timer; these only make sure no socket outlives it.
+  const dispatcher = new Agent({ keepAliveTimeout: 4_000, headersTimeout: WEBHOOK_TIMEOUT_MS, bodyTimeout: WEBHOOK_TIMEOUT_MS });
+  const requests = new RequestLog();
 
   // The scheduler needs the order service and the service wakes the scheduler: late-bound.
   let scheduler: Scheduler | undefined;
@@ -99,11 +105,21 @@ function assemble(config: StubConfig, publicUrl: string, store: StubStore, serve
     logger,
   });
 
-  const advanceClock = async (seconds: number) => {
+  const advanceClock = (seconds: number) => {
     clock.advance(seconds);
     store.meta.set(CLOCK_OFFSET_KEY, String(clock.offsetMs));
+    scheduler.runPass();
+  };
+
+  const reset = () => {
+    store.transaction(() => {
+      store.clearData();
+      store.meta.set(CLOCK_OFFSET_KEY, '0');
+    });
+    clock.reset();
+    faults.forget();
+    requests.clear();
     scheduler.wake();
-    await scheduler.idle();
   };
 
   const ctx: StubContext = {
@@ -114,6 +130,7 @@ function assemble(config: StubConfig, publicUrl: string, store: StubStore, serve
     keys,
     faults,
     orders,
+    events,
     catalog,
     subscriptions,
     dns: new DnsService(config, store, faults),
@@ -122,11 +139,13 @@ function assemble(config: StubConfig, publicUrl: string, store: StubStore, serve
       partner: new RollingWindowLimiter(config.rateLimit, WINDOW_MS, () => clock.now()),
       ip: new RollingWindowLimiter(config.ipRateLimit, WINDOW_MS, () => clock.now()),
     },
+    requests,
     views: createViews({ cache: true }),
     logger,
     advanceClock,
+    reset,
   };
-  const app = createStubApp(ctx);
+  const { app, routes } = createStubApp(ctx);
   server.on('request', app);
   scheduler.start();
 
@@ -136,10 +155,17 @@ function assemble(config: StubConfig, publicUrl: string, store: StubStore, serve
     apiKey: () => keys.current(),
     webhookSecret: config.webhookSecret,
     webhookUrl: config.webhookUrl,
-    clock: { now: () => clock.now(), advance: advanceClock },
+    clock: {
+      now: () => clock.now(),
+      advance: async (seconds) => {
+        advanceClock(seconds);
+        await scheduler.idle();
+      },
+    },
     idle: () => scheduler.idle(),
     config,
     app,
+    routes,
     close: () =>
       (closing ??= (async () => {
         await closeServer(server);

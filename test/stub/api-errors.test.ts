@@ -64,7 +64,7 @@ describe('request ids and the error envelope', () => {
 
   it('when a route is unknown, then 404 not_found in the envelope', async () => {
     expectError(await request(stub.url).get('/api/v1/widgets').set(bearer(stub)), 404, 'not_found');
-    expectError(await request(stub.url).delete('/api/v1/orders/1').set(bearer(stub)), 404, 'not_found');
+    expectError(await request(stub.url).delete('/api/v1/widgets/1').set(bearer(stub)), 404, 'not_found');
     expectError(await request(stub.url).get('/nowhere'), 404, 'not_found');
   });
 

@@ -1,17 +1,34 @@
 import { createHash, randomBytes, timingSafeEqual } from 'node:crypto';
+import type { ApiKeyStore } from '../store/api-key.js';
 
 const digest = (value: string) => createHash('sha256').update(value).digest();
 
-/** The partner's single API key. Rotation revokes the previous key at once (no grace window). */
+/**
+ * The partner's single API key. Rotation revokes the previous key at once (no grace window) and
+ * is stored, so a restart keeps the rotated key. A different STUB_API_KEY than the one the stored
+ * key descends from is the operator's new choice and wins.
+ */
 export class ApiKeyRing {
   private key: string;
   private keyDigest: Buffer;
   private created: number;
 
-  constructor(initial: string, createdAt: number) {
-    this.key = initial;
-    this.keyDigest = digest(initial);
-    this.created = createdAt;
+  constructor(
+    configured: string,
+    now: number,
+    private readonly store: ApiKeyStore,
+  ) {
+    const configuredDigest = digest(configured).toString('hex');
+    const stored = store.get();
+    if (stored && stored.configured_digest === configuredDigest) {
+      this.key = stored.key;
+      this.created = stored.created_at;
+    } else {
+      this.key = configured;
+      this.created = now;
+      store.set({ key: configured, created_at: now, configured_digest: configuredDigest });
+    }
+    this.keyDigest = digest(this.key);
   }
 
   current(): string {
@@ -33,9 +50,12 @@ export class ApiKeyRing {
   }
 
   rotate(now: number): string {
-    this.key = `mo_test_${randomBytes(16).toString('hex')}`;
-    this.keyDigest = digest(this.key);
+    const key = `mo_test_${randomBytes(16).toString('hex')}`;
+    const stored = this.store.get()!;
+    this.store.set({ ...stored, key, created_at: now });
+    this.key = key;
+    this.keyDigest = digest(key);
     this.created = now;
-    return this.key;
+    return key;
   }
 }

@@ -3,6 +3,7 @@ import type { Logger } from '../../lib/logger.js';
 import { ApiError } from '../domain/api-error.js';
 
 export function sendApiError(req: Request, res: Response, error: ApiError): void {
+  res.locals.errorCode = error.code;
   res.set(error.headers);
   res.status(error.status).json({
     error: { code: error.code, message: error.message, request_id: req.id },
@@ -49,6 +50,7 @@ export function errorHandler(logger: Logger, renderHtml: HtmlErrorRenderer): Err
     // The fake checkout is a browser flow: it answers pages, not JSON.
     if (req.path.startsWith('/checkout/')) {
       if (!known) logger.error({ err, request_id: req.id }, 'unhandled error on checkout page');
+      if (known) res.set(known.headers);
       renderHtml(req, res, known?.status ?? 500, known ? known.message : 'Something went wrong on our side.');
       return;
     }

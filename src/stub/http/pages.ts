@@ -2,7 +2,7 @@ import type { Response } from 'express';
 import type { Eta } from 'eta';
 
 /** Sends a server-rendered page from views/stub/ with the checkout's locked-down headers. */
-export function sendPage(views: Eta, res: Response, status: number, template: 'checkout' | 'message', data: Record<string, unknown>): void {
+export function sendPage(views: Eta, res: Response, status: number, template: 'checkout' | 'message' | 'dashboard' | 'sign-in', data: Record<string, unknown>): void {
   res
     .status(status)
     .set({

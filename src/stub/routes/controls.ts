@@ -1,26 +1,8 @@
 import { randomBytes } from 'node:crypto';
 import { Router } from 'express';
-import { z } from 'zod';
-import { formatApiTime, UpsertDnsRecordRequest } from '../../contract/index.js';
+import { ClockRequest, FaultsRequest, formatApiTime, UpsertDnsRecordRequest } from '../../contract/index.js';
 import type { StubContext } from '../context.js';
-import { apiTime } from '../domain/present.js';
 import { parseBody } from '../http/body.js';
-
-const ClockRequest = z.strictObject({
-  advance_seconds: z
-    .number({ error: 'must be a number of seconds' })
-    .int({ error: 'must be whole seconds' })
-    .min(0, { error: 'must not be negative (the stub clock only moves forward)' })
-    .max(10 * 365 * 86_400, { error: 'must be at most ten years' }),
-});
-
-const FaultCount = z.number({ error: 'must be a count' }).int({ error: 'must be a whole number' }).min(0).max(10_000);
-const FaultsRequest = z.strictObject({
-  payment_gateway_error: FaultCount.optional(),
-  dns_provider_error: FaultCount.optional(),
-});
-
-const DELIVERY_LIST_LIMIT = 1000;
 
 /** `/_stub/*`: test controls. They need the API key but no Idempotency-Key, and skip the partner rate limit. */
 export function controlsRouter(ctx: StubContext): Router {
@@ -33,25 +15,11 @@ export function controlsRouter(ctx: StubContext): Router {
     res.json(clockState());
   });
 
-  router.post('/clock', async (req, res) => {
+  // Lifecycle steps have run when this answers; due deliveries are on their way, not awaited.
+  router.post('/clock', (req, res) => {
     const { advance_seconds } = parseBody(ClockRequest, req.body);
-    await ctx.advanceClock(advance_seconds);
+    ctx.advanceClock(advance_seconds);
     res.json(clockState());
-  });
-
-  router.get('/deliveries', (_req, res) => {
-    res.json({
-      items: store.deliveries.latest(DELIVERY_LIST_LIMIT).map((row) => ({
-        event_id: row.event_id,
-        event_type: row.event_type,
-        order_id: row.order_id,
-        url: row.url,
-        state: row.state,
-        attempts: row.attempts,
-        last_status: row.last_status,
-        next_attempt_at: apiTime(row.next_attempt_at),
-      })),
-    });
   });
 
   router.post('/rotate-key', (_req, res) => {
@@ -69,6 +37,10 @@ export function controlsRouter(ctx: StubContext): Router {
     res.json({ payout_id: result.events_paid > 0 ? payoutId : null, payout_at: formatApiTime(now), ...result });
   });
 
+  router.get('/faults', (_req, res) => {
+    res.json(ctx.faults.snapshot());
+  });
+
   router.post('/faults', (req, res) => {
     ctx.faults.arm(parseBody(FaultsRequest, req.body));
     res.json(ctx.faults.snapshot());
@@ -77,6 +49,15 @@ export function controlsRouter(ctx: StubContext): Router {
   router.post('/dns/records', (req, res) => {
     const { subdomain, ip } = parseBody(UpsertDnsRecordRequest, req.body);
     res.status(201).json(ctx.dns.seed(subdomain, ip));
+  });
+
+  router.post('/reset', (_req, res) => {
+    ctx.reset();
+    res.json({ reset: true });
+  });
+
+  router.get('/requests', (_req, res) => {
+    res.json({ items: ctx.requests.latest() });
   });
 
   return router;

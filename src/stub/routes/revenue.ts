@@ -14,7 +14,7 @@ export function revenueRouter(ctx: StubContext): Router {
     const body: Revenue = {
       currency: 'usd',
       ...ctx.store.revenue.totals(),
-      events: ctx.store.revenue.latest(LATEST_EVENTS, query.include_paid !== 'false').map((row) => ({
+      events: ctx.store.revenue.latest(LATEST_EVENTS, query.include_paid ?? true).map((row) => ({
         ...row,
         currency: 'usd',
         created_at: formatApiTime(row.created_at),

@@ -14,7 +14,7 @@ export class DnsStore {
   private readonly updateStmt;
   private readonly deleteStmt;
 
-  constructor(db: Db) {
+  constructor(private readonly db: Db) {
     this.allStmt = db.prepare<[], DnsRow>('SELECT * FROM dns_records ORDER BY name, id');
     this.byNameStmt = db.prepare<[string], DnsRow>('SELECT * FROM dns_records WHERE name = ? ORDER BY id');
     this.insertStmt = db.prepare<[string, string], never>('INSERT INTO dns_records (name, destination) VALUES (?, ?)');
@@ -40,5 +40,10 @@ export class DnsStore {
 
   delete(id: number): void {
     this.deleteStmt.run(id);
+  }
+
+  /** Back to an empty zone whose first record gets the zone.ee-looking id 9182734. */
+  clear(): void {
+    this.db.exec("DELETE FROM dns_records; UPDATE sqlite_sequence SET seq = 9182733 WHERE name = 'dns_records';");
   }
 }

@@ -14,7 +14,7 @@ export class IdempotencyStore {
   private readonly saveStmt;
   private readonly purgeStmt;
 
-  constructor(db: Db) {
+  constructor(private readonly db: Db) {
     this.findStmt = db.prepare<[string, number], StoredResponse>(
       'SELECT fingerprint, status, body FROM idempotency_keys WHERE key = ? AND created_at > ?',
     );
@@ -35,5 +35,9 @@ export class IdempotencyStore {
 
   purgeExpired(now: number): void {
     this.purgeStmt.run(now - IDEMPOTENCY_TTL_MS);
+  }
+
+  clear(): void {
+    this.db.exec('DELETE FROM idempotency_keys');
   }
 }

@@ -117,4 +117,30 @@ export const STUB_MIGRATIONS: readonly string[] = [
     SELECT orders.*, subscriptions.status AS subscription_status
     FROM orders LEFT JOIN subscriptions ON subscriptions.id = orders.subscription_id;
   `,
+  // Issue 13: each delivery attempt kept for the dashboard; the rotated API key and armed faults
+  // survive a restart like everything else (they lived in memory and came back wrong).
+  `
+  CREATE TABLE delivery_attempts (
+    id           INTEGER PRIMARY KEY AUTOINCREMENT,
+    delivery_id  INTEGER NOT NULL REFERENCES deliveries(id) ON DELETE CASCADE,
+    attempted_at INTEGER NOT NULL,
+    status       INTEGER,
+    latency_ms   INTEGER NOT NULL,
+    error        TEXT,
+    signature    TEXT    NOT NULL
+  );
+  CREATE INDEX delivery_attempts_delivery ON delivery_attempts(delivery_id, id);
+
+  CREATE TABLE faults (
+    kind      TEXT    PRIMARY KEY,
+    remaining INTEGER NOT NULL CHECK (remaining >= 0)
+  );
+
+  CREATE TABLE api_key (
+    id                INTEGER PRIMARY KEY CHECK (id = 1),
+    key               TEXT    NOT NULL,
+    created_at        INTEGER NOT NULL,
+    configured_digest TEXT    NOT NULL
+  );
+  `,
 ];

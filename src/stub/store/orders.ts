@@ -68,7 +68,7 @@ export class OrderStore {
   private readonly expiredAgentsStmt;
   private readonly nextDueStmt;
 
-  constructor(db: Db) {
+  constructor(private readonly db: Db) {
     this.insertStmt = db.prepare<NewOrder, never>(`
       INSERT INTO orders (tier, duration_months, credit_usd, amount_cents, status, session_id, language,
         external_id, success_url, cancel_url, webhook_url, renews_order_id, created_at, product_name, customer_email)
@@ -171,5 +171,10 @@ export class OrderStore {
   /** When the next lifecycle step (checkout expiry, deploy end, agent expiry) falls due. */
   nextDueAt(deployMs: number): number | null {
     return this.nextDueStmt.get(CHECKOUT_TTL_MS, deployMs)!.at;
+  }
+
+  /** POST /_stub/reset: no orders, and the next one is 1 again. */
+  clear(): void {
+    this.db.exec("DELETE FROM orders; DELETE FROM sqlite_sequence WHERE name = 'orders';");
   }
 }

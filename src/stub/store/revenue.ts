@@ -26,7 +26,7 @@ export class RevenueStore {
   private readonly totalsStmt;
   private readonly payoutStmt;
 
-  constructor(db: Db) {
+  constructor(private readonly db: Db) {
     this.insertStmt = db.prepare<Omit<RevenueRow, 'id' | 'payout_id' | 'payout_at'>, never>(`
       INSERT INTO revenue_events (order_id, kind, gross_cents, partner_cut_cents, mintbot_cut_cents, created_at)
       VALUES (@order_id, @kind, @gross_cents, @partner_cut_cents, @mintbot_cut_cents, @created_at)`);
@@ -67,5 +67,9 @@ export class RevenueStore {
   /** Marks every unpaid event paid under one payout; returns how many it covered. */
   payOut(payoutId: string, at: number): number {
     return this.payoutStmt.run(payoutId, at).changes;
+  }
+
+  clear(): void {
+    this.db.exec("DELETE FROM revenue_events; DELETE FROM sqlite_sequence WHERE name = 'revenue_events';");
   }
 }

@@ -34,6 +34,7 @@ export class SubscriptionStore {
   private readonly cancelStmt;
   private readonly renewedStmt;
   private readonly dueStmt;
+  private readonly clearStmt;
 
   constructor(db: Db) {
     this.insertStmt = db.prepare<NewSubscription, never>(`
@@ -49,6 +50,12 @@ export class SubscriptionStore {
       SELECT subscriptions.*, orders.expires_at FROM subscriptions JOIN orders ON orders.id = subscriptions.order_id
       WHERE subscriptions.status = 'active' AND orders.status = 'deployed' AND orders.expires_at <= ?
       ORDER BY orders.expires_at, subscriptions.id`);
+    this.clearStmt = db.prepare('DELETE FROM subscriptions');
+  }
+
+  /** For the stub's reset: every subscription goes with the orders. */
+  clear(): void {
+    this.clearStmt.run();
   }
 
   insert(subscription: NewSubscription): number {

@@ -13,148 +13,186 @@ export interface SchedulerOptions {
   nextLifecycleAt: () => number | null;
   send: (delivery: DeliveryRow, shutdown: AbortSignal) => Promise<SendResult>;
   logger: Logger;
+  /** Attempts in flight at once, in all. */
+  maxInFlight?: number;
+  /** Attempts in flight at once to one receiver URL: a hanging receiver holds at most these. */
+  maxPerUrl?: number;
 }
 
-const BATCH = 100;
 const MAX_TIMER_MS = 2 ** 31 - 1;
 const ERROR_BACKOFF_MS = 1000;
+/** Due rows read per URL on each pass: enough to find one whose order is not already sending. */
+const PER_URL_LOOKAHEAD = 20;
 
 /**
- * The single background loop that runs due work: lifecycle steps derived from the orders table,
- * then due webhook deliveries. When nothing is due it sleeps until the earliest due time (stub
- * clock) or until woken by new work or a clock advance — no polling.
+ * Runs due work: lifecycle steps derived from the orders table, then due webhook deliveries.
  *
- * Deliveries of one order are sent one after another, in queue order, so a receiver sees
- * order.paid before agent.ready; different orders go out in parallel.
+ * Each attempt runs on its own: a pass starts every due delivery there is room for and returns
+ * at once, and each attempt that ends wakes the next pass. No attempt waits for another's
+ * receiver, except that deliveries of one order go one after another in queue order (a receiver
+ * sees order.paid before agent.ready), and one URL holds at most `maxPerUrl` of the
+ * `maxInFlight` slots — due rows are read round-robin across URLs, so a receiver that hangs for
+ * 10 s delays nobody else. When nothing is due a timer waits for the earliest due time (stub
+ * clock); new work or a clock advance wakes it sooner.
  */
 export class Scheduler {
   private readonly shutdown = new AbortController();
-  private dirty = true;
-  private busy = false;
+  private readonly inFlight = new Map<number, Promise<void>>();
+  private readonly busyOrders = new Set<number>();
+  private readonly perUrl = new Map<string, number>();
+  private readonly maxInFlight: number;
+  private readonly maxPerUrl: number;
+  private passQueued = false;
+  private timer: NodeJS.Timeout | null = null;
   private closed = false;
-  private wakeSleeper: (() => void) | null = null;
   private idleWaiters: (() => void)[] = [];
-  private loopDone: Promise<void> = Promise.resolve();
 
-  constructor(private readonly options: SchedulerOptions) {}
+  constructor(private readonly options: SchedulerOptions) {
+    this.maxInFlight = options.maxInFlight ?? 32;
+    this.maxPerUrl = options.maxPerUrl ?? 4;
+  }
 
   start(): void {
-    this.loopDone = this.loop();
+    this.wake();
   }
 
-  /** New work or a moved clock: look again now. */
+  /** New work or a moved clock: run a pass soon (after the caller's transaction has committed). */
   wake(): void {
-    this.dirty = true;
-    this.wakeSleeper?.();
+    if (this.closed || this.passQueued) return;
+    this.passQueued = true;
+    setImmediate(() => {
+      this.passQueued = false;
+      this.runPass();
+    });
   }
 
-  /** Resolves once everything due at the current stub time has been run (each delivery attempted). */
+  /**
+   * Runs a pass now: lifecycle steps are applied before this returns, due deliveries are started
+   * but not awaited (POST /_stub/clock answers without waiting on receivers).
+   */
+  runPass(): void {
+    if (this.closed) return;
+    this.clearTimer();
+    let waitMs: number | null;
+    try {
+      const now = this.options.clock.now();
+      this.options.runLifecycle(now);
+      this.startDue(now);
+      waitMs = this.msUntilNextDue(now);
+    } catch (error) {
+      this.options.logger.error({ err: error }, 'stub scheduler pass failed');
+      waitMs = ERROR_BACKOFF_MS;
+    }
+    this.armTimer(waitMs);
+    this.releaseIdleWaitersIfIdle();
+  }
+
+  /** Resolves once nothing due at the current stub time is left to run or in flight. */
   idle(): Promise<void> {
-    if (this.closed || (!this.busy && !this.dirty)) return Promise.resolve();
+    if (this.isIdle()) return Promise.resolve();
     return new Promise((resolve) => this.idleWaiters.push(resolve));
   }
 
-  /** Stops the loop; an attempt in flight is aborted and stays due for the next start. */
+  /** Stops; attempts in flight are aborted and stay due for the next start. */
   async close(): Promise<void> {
     this.closed = true;
+    this.clearTimer();
     this.shutdown.abort();
-    this.wakeSleeper?.();
-    await this.loopDone;
-    this.releaseIdleWaiters();
+    await Promise.allSettled(this.inFlight.values());
+    this.releaseIdleWaitersIfIdle();
   }
 
-  private async loop(): Promise<void> {
-    while (!this.closed) {
-      this.dirty = false;
-      this.busy = true;
-      let worked = false;
-      let failed = false;
-      try {
-        worked = await this.runOnce();
-      } catch (error) {
-        failed = true;
-        this.options.logger.error({ err: error }, 'stub scheduler pass failed');
-      }
-      this.busy = false;
-      if (this.closed) break;
-      if ((worked && !failed) || this.dirty) continue;
-      this.releaseIdleWaiters();
-      await this.sleep(failed ? ERROR_BACKOFF_MS : this.msUntilNextDue());
+  private startDue(now: number): void {
+    if (this.inFlight.size >= this.maxInFlight) return;
+    for (const delivery of this.options.deliveries.due(now, this.maxPerUrl + PER_URL_LOOKAHEAD)) {
+      if (this.inFlight.size >= this.maxInFlight) return;
+      if (this.inFlight.has(delivery.id) || this.busyOrders.has(delivery.order_id)) continue;
+      if ((this.perUrl.get(delivery.url) ?? 0) >= this.maxPerUrl) continue;
+      this.launch(delivery);
     }
   }
 
-  private async runOnce(): Promise<boolean> {
-    const now = this.options.clock.now();
-    const changed = this.options.runLifecycle(now);
-    const due = this.options.deliveries.due(now, BATCH);
-    if (due.length > 0) await this.deliverByOrder(due);
-    return changed > 0 || due.length > 0;
-  }
-
-  private async deliverByOrder(due: DeliveryRow[]): Promise<void> {
-    const byOrder = new Map<number, DeliveryRow[]>();
-    for (const delivery of due) {
-      const queue = byOrder.get(delivery.order_id) ?? [];
-      queue.push(delivery);
-      byOrder.set(delivery.order_id, queue);
-    }
-    await Promise.all(
-      [...byOrder.values()].map(async (queue) => {
-        for (const delivery of queue) {
-          if (this.closed) return;
-          await this.attempt(delivery);
-        }
-      }),
-    );
+  private launch(delivery: DeliveryRow): void {
+    this.busyOrders.add(delivery.order_id);
+    this.perUrl.set(delivery.url, (this.perUrl.get(delivery.url) ?? 0) + 1);
+    const running = this.attempt(delivery)
+      .catch((error: unknown) => this.options.logger.error({ err: error, event_id: delivery.event_id }, 'webhook attempt failed to record'))
+      .finally(() => {
+        this.inFlight.delete(delivery.id);
+        this.busyOrders.delete(delivery.order_id);
+        const left = (this.perUrl.get(delivery.url) ?? 1) - 1;
+        if (left > 0) this.perUrl.set(delivery.url, left);
+        else this.perUrl.delete(delivery.url);
+        this.wake();
+      });
+    this.inFlight.set(delivery.id, running);
   }
 
   private async attempt(delivery: DeliveryRow): Promise<void> {
+    const attemptedAt = this.options.clock.now();
     const result = await this.options.send(delivery, this.shutdown.signal);
     if (result.kind === 'aborted' || this.closed) return;
-    const attempts = delivery.attempts + 1;
-    const schedule = this.options.retrySchedule;
+    const facts = { attempted_at: attemptedAt, latency_ms: result.latencyMs, signature: result.signature };
     if (result.kind === 'delivered') {
-      this.options.deliveries.recordAttempt(delivery.id, { state: 'delivered', lastStatus: result.status, lastError: null, nextAttemptAt: null });
+      this.options.deliveries.recordAttempt(
+        delivery.id,
+        { state: 'delivered', lastStatus: result.status, lastError: null, nextAttemptAt: null },
+        { ...facts, status: result.status, error: null },
+      );
       return;
     }
+    const attempts = delivery.attempts + 1;
+    const schedule = this.options.retrySchedule;
     const exhausted = attempts >= schedule.length;
-    this.options.deliveries.recordAttempt(delivery.id, {
-      state: exhausted ? 'exhausted' : 'pending',
-      lastStatus: result.status,
-      lastError: result.error,
-      nextAttemptAt: exhausted ? null : this.options.clock.now() + schedule[attempts]! * 1000,
-    });
+    // The next wait counts from when this attempt was due, not from when it ran: after the clock
+    // jumps past several waits, each of those retries falls due in turn, in order.
+    const dueAt = delivery.next_attempt_at ?? attemptedAt;
+    this.options.deliveries.recordAttempt(
+      delivery.id,
+      {
+        state: exhausted ? 'exhausted' : 'pending',
+        lastStatus: result.status,
+        lastError: result.error,
+        nextAttemptAt: exhausted ? null : dueAt + schedule[attempts]! * 1000,
+      },
+      { ...facts, status: result.status, error: result.error },
+    );
     this.options.logger.warn(
       { event_id: delivery.event_id, attempt: attempts, status: result.status, error: result.error, exhausted },
       'webhook delivery failed',
     );
   }
 
-  private msUntilNextDue(): number | null {
-    const candidates = [this.options.deliveries.nextDueAt(), this.options.nextLifecycleAt()].filter(
+  /** Deliveries due already are in flight or wait for a slot; an ending attempt wakes the next pass. */
+  private msUntilNextDue(now: number): number | null {
+    const candidates = [this.options.deliveries.nextDueAfter(now), this.options.nextLifecycleAt()].filter(
       (at): at is number => at !== null,
     );
     if (candidates.length === 0) return null;
     return Math.max(0, Math.min(...candidates) - this.options.clock.now());
   }
 
-  private sleep(ms: number | null): Promise<void> {
-    return new Promise((resolve) => {
-      const timer = ms === null ? null : setTimeout(done, Math.min(ms, MAX_TIMER_MS));
-      // The HTTP server keeps the process alive; a pending retry alone must not.
-      timer?.unref();
-      const self = this;
-      function done() {
-        if (timer) clearTimeout(timer);
-        self.wakeSleeper = null;
-        resolve();
-      }
-      this.wakeSleeper = done;
-      if (this.dirty || this.closed) done();
-    });
+  private armTimer(ms: number | null): void {
+    if (ms === null || this.closed) return;
+    this.timer = setTimeout(() => {
+      this.timer = null;
+      this.wake();
+    }, Math.min(ms, MAX_TIMER_MS));
+    // The HTTP server keeps the process alive; a pending retry alone must not.
+    this.timer.unref();
   }
 
-  private releaseIdleWaiters(): void {
+  private clearTimer(): void {
+    if (this.timer) clearTimeout(this.timer);
+    this.timer = null;
+  }
+
+  private isIdle(): boolean {
+    return this.closed || (!this.passQueued && this.inFlight.size === 0);
+  }
+
+  private releaseIdleWaitersIfIdle(): void {
+    if (!this.isIdle()) return;
     const waiters = this.idleWaiters;
     this.idleWaiters = [];
     for (const resolve of waiters) resolve();
