@@ -9,12 +9,12 @@ export type Db = Database.Database;
  * schema version i + 1; each runs once, in its own transaction, recorded in `user_version`.
  * Never edit a shipped migration: append a new one.
  */
-export function openDatabase(path: string, migrations: readonly string[]): Db {
+export function openDatabase(path: string, migrations: readonly string[], options: { busyTimeoutMs?: number } = {}): Db {
   if (path !== ':memory:') mkdirSync(dirname(path), { recursive: true });
   const db = new Database(path);
   db.pragma('journal_mode = WAL');
   db.pragma('synchronous = NORMAL');
-  db.pragma('busy_timeout = 5000');
+  db.pragma(`busy_timeout = ${options.busyTimeoutMs ?? 5000}`);
   db.pragma('foreign_keys = ON');
   const current = db.pragma('user_version', { simple: true }) as number;
   if (current > migrations.length) {
@@ -27,4 +27,13 @@ export function openDatabase(path: string, migrations: readonly string[]): Db {
     })();
   }
   return db;
+}
+
+/**
+ * Whether a SQLite error means "another connection holds the lock, try again later" (busy_timeout
+ * ran out) rather than a real failure.
+ */
+export function isBusy(error: unknown): boolean {
+  if (!(error instanceof Database.SqliteError)) return false;
+  return error.code === 'SQLITE_BUSY' || error.code.startsWith('SQLITE_BUSY_') || error.code === 'SQLITE_LOCKED';
 }

@@ -55,6 +55,11 @@ const EnvSchema = z.object({
   INQUIRY_RATE_LIMIT: optional(int('INQUIRY_RATE_LIMIT', 1, 100_000)),
   INQUIRY_RATE_WINDOW_SECONDS: optional(int('INQUIRY_RATE_WINDOW_SECONDS', 1, 86_400)),
   ORDER_POLL_SECONDS: optional(int('ORDER_POLL_SECONDS', 1, 3_600)),
+  WAL_LIMIT_MB: optional(int('WAL_LIMIT_MB', 1, 65_536)),
+  BUY_RATE_LIMIT: optional(int('BUY_RATE_LIMIT', 1, 100_000)),
+  BUY_RATE_WINDOW_SECONDS: optional(int('BUY_RATE_WINDOW_SECONDS', 1, 86_400)),
+  BUY_OPEN_ORDERS_LIMIT: optional(int('BUY_OPEN_ORDERS_LIMIT', 1, 100_000)),
+  DEPLOY_QUOTA: optional(int('DEPLOY_QUOTA', 1, 1_000_000)),
 });
 
 export interface PortalConfig {
@@ -83,6 +88,15 @@ export interface PortalConfig {
   inquiryRateWindowMs: number;
   /** How often open orders are polled from the API when no webhook secret is configured. */
   orderPollMs: number;
+  /** New orders + renewals one client may start per buyRateWindowMs. */
+  buyRateLimit: number;
+  buyRateWindowMs: number;
+  /** Unpaid orders (each holding a deploy slot for 24 h) one client may have at once. */
+  buyOpenOrdersLimit: number;
+  /** The partner's deploy slots (mintbot's default is 10), for the admin's "needs attention". */
+  deployQuota: number;
+  /** The most disk the SQLite write-ahead log may take (WAL_LIMIT_MB). */
+  walLimitBytes: number;
   /** True unless the API is the live one: pages show a "TEST MODE" strip. */
   testMode: boolean;
 }
@@ -132,6 +146,11 @@ export function loadPortalConfig(env: Record<string, string | undefined> = proce
     inquiryRateLimit: e.INQUIRY_RATE_LIMIT ?? 5,
     inquiryRateWindowMs: (e.INQUIRY_RATE_WINDOW_SECONDS ?? 600) * 1000,
     orderPollMs: (e.ORDER_POLL_SECONDS ?? 5) * 1000,
+    walLimitBytes: (e.WAL_LIMIT_MB ?? 64) * 1024 * 1024,
+    buyRateLimit: e.BUY_RATE_LIMIT ?? 5,
+    buyRateWindowMs: (e.BUY_RATE_WINDOW_SECONDS ?? 600) * 1000,
+    buyOpenOrdersLimit: e.BUY_OPEN_ORDERS_LIMIT ?? 2,
+    deployQuota: e.DEPLOY_QUOTA ?? 10,
     testMode: (e.MINTOFFICE_API_URL ?? '') !== LIVE_API_URL,
   };
 }

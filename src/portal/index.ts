@@ -15,7 +15,7 @@ import { InquiryNotifier } from './partners/notifier.js';
 import { ShopPages } from './shop/pages.js';
 import { openPortalDb } from './store/db.js';
 import { sqliteStores } from './store/index.js';
-import { WalCheckpointer } from './webhooks/checkpointer.js';
+import { WalCheckpointer, walOverLimit } from './webhooks/checkpointer.js';
 import { createWebhookHandler, WEBHOOK_PATH } from './webhooks/handler.js';
 
 export interface Portal {
@@ -37,7 +37,15 @@ export interface PortalOptions {
   dispatcher?: Dispatcher;
   /** MintOffice client backoff (tests shorten it). */
   backoffMs?: number;
+  /** Slow-client cut-offs (tests shorten them); defaults HEADERS_TIMEOUT_MS / REQUEST_TIMEOUT_MS. */
+  headersTimeoutMs?: number;
+  requestTimeoutMs?: number;
 }
+
+// Node's defaults let a drip-fed request hold a connection for 5 minutes. Every request here is
+// small, and mintbot gives up on a webhook after 10 s, so a slow client is cut off much sooner.
+export const HEADERS_TIMEOUT_MS = 15_000;
+export const REQUEST_TIMEOUT_MS = 30_000;
 
 /**
  * Builds the portal (database, stores, client, caches, pages, handlers, app) without listening.
@@ -63,7 +71,8 @@ export function createPortal(config: PortalConfig, options: PortalOptions = {}):
   const shopPages = new ShopPages({ config, settings, catalog, views });
   const deps: PortalDeps = { config, db, stores, logger, api, settings, catalog, views, shopPages };
   // One receiver (one batch queue): node:http serves it directly, the Express app mounts the same one.
-  const webhook = createWebhookHandler(deps);
+  // While the WAL file is at WAL_LIMIT_MB, the receiver holds events back until it is reset.
+  const webhook = createWebhookHandler(deps, { holdBack: walOverLimit(db, config.walLimitBytes) });
   const app = createPortalApp(deps, { webhook });
   // GET / and /buy: pre-rendered pages with the same headers, without Express's per-request cost.
   const shopFastPath = createShopFastPath(deps);
@@ -91,7 +100,7 @@ export function createPortal(config: PortalConfig, options: PortalOptions = {}):
         stops.push(() => catalog.stop());
       }
       // WAL checkpoints on a worker thread, so a webhook flood never stalls the event loop on one.
-      const checkpointer = new WalCheckpointer(db, logger);
+      const checkpointer = new WalCheckpointer(db, logger, { walLimitBytes: config.walLimitBytes });
       checkpointer.start();
       stops.push(() => checkpointer.stop());
       if (!config.webhookSecret && api.configured) {
@@ -124,12 +133,19 @@ export interface RunningPortal extends Portal {
 export async function startPortal(config: PortalConfig, options: PortalOptions = {}): Promise<RunningPortal> {
   const portal = createPortal(config, options);
   portal.startWorkers();
-  const httpServer = createServer(portal.handler);
-  httpServer.keepAliveTimeout = 5_000;
-  // Node's defaults let a drip-fed request hold a connection for 5 minutes. Every request here is
-  // small, and mintbot gives up on a webhook after 10 s, so a slow client is cut off much sooner.
-  httpServer.headersTimeout = 15_000;
-  httpServer.requestTimeout = 30_000;
+  const headersTimeout = options.headersTimeoutMs ?? HEADERS_TIMEOUT_MS;
+  const requestTimeout = options.requestTimeoutMs ?? REQUEST_TIMEOUT_MS;
+  const httpServer = createServer(
+    {
+      headersTimeout,
+      requestTimeout,
+      // Node only looks for expired requests this often (30 s by default), so without this a
+      // 15 s timeout fires anywhere between 15 and 45 s. Once a second costs one timer.
+      connectionsCheckingInterval: Math.min(1_000, headersTimeout),
+      keepAliveTimeout: 5_000,
+    },
+    portal.handler,
+  );
   const address = await listen(httpServer, config.port, config.host);
   const host = address.family === 'IPv6' ? `[${address.address}]` : address.address;
   return {

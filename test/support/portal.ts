@@ -3,7 +3,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { createLogger } from '../../src/lib/logger.js';
 import { loadPortalConfig } from '../../src/portal/config.js';
-import { createPortal, startPortal, type Portal, type RunningPortal } from '../../src/portal/index.js';
+import { createPortal, startPortal, type Portal, type PortalOptions, type RunningPortal } from '../../src/portal/index.js';
 
 export interface TestPortal extends Portal {
   dir: string;
@@ -48,7 +48,7 @@ export function createTestPortal(env: Record<string, string> = {}): TestPortal {
 }
 
 /** Like createTestPortal, but listening on 127.0.0.1 on a free port, with workers running. */
-export async function startTestPortal(env: Record<string, string> = {}): Promise<RunningPortal & { dir: string }> {
+export async function startTestPortal(env: Record<string, string> = {}, extra: PortalOptions = {}): Promise<RunningPortal & { dir: string }> {
   const { dir, config, options } = testConfig({ PORT: '0', ...env });
-  return withCleanup(await startPortal(config, options), dir);
+  return withCleanup(await startPortal(config, { ...options, ...extra }), dir);
 }

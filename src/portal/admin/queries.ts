@@ -60,6 +60,8 @@ export interface AdminReads {
   orderLinks(rows: readonly EventRow[]): Promise<{ byApiId: Map<number, string>; refs: Set<string> }>;
   rejected(cursor: Cursor, size: number): Promise<KeysetPage<RejectedRow>>;
   orders(cursor: Cursor, size: number): Promise<KeysetPage<OrderRow>>;
+  /** Orders placed in the last 24 hours that still hold a deploy slot without being paid. */
+  unpaidOpen(): Promise<number>;
   /** One order with its event timeline (oldest first, bounded). */
   order(ref: string): Promise<{ order: OrderRow; events: EventRow[] } | undefined>;
   inquiries(fastTrackOnly: boolean, cursor: Cursor, size: number): Promise<KeysetPage<InquiryRow>>;

@@ -31,6 +31,15 @@ const DnsUpsertForm = z.object({
 const DnsDeleteForm = z.object({ id: z.string().min(1).max(100) });
 const REF = /^[A-Za-z0-9_-]{1,128}$/;
 
+/** From this share of the deploy quota held by unpaid orders, every admin page says so. */
+export const ATTENTION_SHARE = 0.7;
+
+/** "Needs attention" text when unpaid orders hold most deploy slots, else null. */
+export function quotaAttention(unpaid: number, quota: number): string | null {
+  if (unpaid < Math.ceil(quota * ATTENTION_SHARE)) return null;
+  return `${unpaid} of ${quota} deploy slots are held by orders waiting for payment. Once every slot is taken, customers see "Sold out". Unpaid orders lapse after 24 hours; if these look like one client, check the Orders tab and BUY_OPEN_ORDERS_LIMIT.`;
+}
+
 /**
  * /admin: the partner's staff console behind HTTP Basic. /admin itself is the event browser;
  * every other view is a tab of views/admin/layout.eta. Server-rendered, no JavaScript needed.
@@ -44,10 +53,15 @@ export function adminRouter(deps: PortalDeps): Router {
   const form = express.urlencoded({ extended: false, limit: '8kb', parameterLimit: 20 });
 
   router.use(...adminAuth(deps));
+  // Every signed-in page shows "Needs attention" while unpaid orders hold most deploy slots.
+  router.use(async (_req, res, next) => {
+    res.locals['attention'] = quotaAttention(await queries.unpaidOpen(), config.deployQuota);
+    next();
+  });
 
   const user = (req: Request) => (req as Request & { auth?: { user: string } }).auth?.user ?? '';
   const page = (req: Request, res: Response, view: string, data: Record<string, unknown>, status = 200) =>
-    renderAdmin(deps, req, res, view, { signedIn: true, csrfField: CSRF_FIELD, csrfToken: csrf.issue(user(req)), ...data }, status);
+    renderAdmin(deps, req, res, view, { signedIn: true, csrfField: CSRF_FIELD, csrfToken: csrf.issue(user(req)), attention: res.locals['attention'] ?? null, ...data }, status);
   function parse<S extends z.ZodType>(schema: S, req: Request, res: Response, tab: string): z.infer<S> | undefined {
     const parsed = schema.safeParse(req.query);
     if (parsed.success) return parsed.data;

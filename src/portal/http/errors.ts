@@ -1,4 +1,5 @@
 import type { ErrorRequestHandler, RequestHandler } from 'express';
+import { isStoreBusy } from '../store/busy.js';
 import type { PortalDeps } from '../deps.js';
 import { renderPage, wantsJson } from './render.js';
 
@@ -30,6 +31,14 @@ export function notFound(deps: Pick<PortalDeps, 'config' | 'views'>): RequestHan
  */
 export function errorHandler(deps: Pick<PortalDeps, 'config' | 'views' | 'logger'>): ErrorRequestHandler {
   return (err, req, res, _next) => {
+    if (isStoreBusy(err)) {
+      // Another process holds the database's write lock (a backup, a migration): nothing was
+      // written, and trying again shortly is the right thing to do.
+      deps.logger.warn({ reqId: req.id }, 'request refused: the database is locked by another connection');
+      if (res.headersSent) return res.end();
+      res.setHeader('Retry-After', '5');
+      return sendError(deps, req, res, 503, 'We are busy for a moment. Nothing was changed; please try again in a few seconds.');
+    }
     let status = 500;
     let message = DEFAULT_MESSAGES[500]!;
     if (err instanceof HttpError) {

@@ -2,7 +2,7 @@ import { randomBytes } from 'node:crypto';
 import type { Order, Subscription, SubscriptionStatus } from '../../contract/index.js';
 import type { LocalStatus } from './status.js';
 
-/** A row of the `orders` table (schema v2). */
+/** A row of the `orders` table (schema v3). */
 export interface OrderRow {
   ref: string;
   api_order_id: number | null;
@@ -24,6 +24,9 @@ export interface OrderRow {
   last_event_ms: number | null;
   created_at: number;
   updated_at: number;
+  /** The address that placed it (schema v2; null for older rows and orders made elsewhere). */
+  client_key: string | null;
+  /** Schema v3: the customer's email (given for a subscription). */
   customer_email: string | null;
   /** Set on a monthly subscription (its first order): mintbot's subscription id and state. */
   api_subscription_id: number | null;
@@ -38,10 +41,17 @@ export interface NewOrder {
   durationMonths: number;
   creditUsd: number;
   language: string | null;
+  /** Who placed it (their address), for the cap on a client's unpaid orders. */
+  clientKey?: string | null;
   /** A monthly subscription instead of a one-off order (then durationMonths is 1 and creditUsd 0). */
   subscription?: boolean;
   customerEmail?: string | null;
 }
+
+/** Statuses that hold one of the partner's deploy slots without being paid. */
+export const UNPAID_OPEN_STATUSES = "('creating', 'awaiting_payment')";
+/** mintbot cancels an unpaid checkout after 24 hours, which frees its slot. */
+export const CHECKOUT_WINDOW_MS = 24 * 60 * 60 * 1000;
 
 /** 144 random bits, URL-safe: the customer's order reference (it is their key to the status page). */
 export function newOrderRef(): string {
@@ -72,6 +82,8 @@ export interface OrderStore {
   /** The API created the order; the order.created webhook may have landed first: never move back. */
   markCreated(ref: string, order: Order): Promise<void>;
   markCreateFailed(ref: string, message: string): Promise<void>;
+  /** How many orders this client placed in the last CHECKOUT_WINDOW_MS that are still unpaid. */
+  openUnpaidBy(clientKey: string): Promise<number>;
   /** The API created the subscription (its first order is subscription.order_id). */
   markSubscriptionCreated(ref: string, subscription: Subscription): Promise<void>;
   /** What the API answered about the subscription (after a cancel); an ended subscription never becomes active again. */

@@ -1,5 +1,6 @@
 import express, { Router, type ErrorRequestHandler, type Request, type RequestHandler, type Response } from 'express';
 import { clientIp } from '../../lib/client-ip.js';
+import { refuseDeepJson, TOO_DEEP_MESSAGE } from '../../lib/json-depth.js';
 import type { PortalDeps } from '../deps.js';
 import { renderPage } from '../http/render.js';
 import { HONEYPOT_FIELD, LIMITS, PARTNER_TYPES, FAST_TRACK_TYPES, SUCCESS_MESSAGES, type FieldError } from './inquiry.js';
@@ -24,7 +25,7 @@ export function partnersRouter(deps: PortalDeps, options: PartnersRouterOptions 
 
   const parseBody: RequestHandler[] = [
     requireAcceptedType,
-    express.json({ limit: BODY_LIMIT_BYTES, strict: true }),
+    express.json({ limit: BODY_LIMIT_BYTES, strict: true, verify: refuseDeepJson }),
     express.urlencoded({ extended: false, limit: BODY_LIMIT_BYTES, parameterLimit: 50 }),
   ];
 
@@ -123,6 +124,8 @@ function describeBodyError(err: unknown): { status: number; message: string } {
       return { status: 413, message: 'Too many form fields' };
     case 'entity.parse.failed':
       return { status: 400, message: 'Request body is not valid JSON' };
+    case 'entity.too.deep':
+      return { status: 400, message: `Request body ${TOO_DEEP_MESSAGE}` };
     case 'media.unsupported':
       return { status: 415, message: 'Send the inquiry as application/json or application/x-www-form-urlencoded' };
     case 'charset.unsupported':

@@ -2,12 +2,14 @@ import { randomUUID } from 'node:crypto';
 import express, { Router, type Request, type Response } from 'express';
 import { z } from 'zod';
 import { CustomerEmail, DurationMonths, TierName, type Order, type Subscription } from '../../contract/index.js';
+import { clientIp } from '../../lib/client-ip.js';
 import type { ApiResult } from '../mintoffice/client.js';
 import type { PortalDeps } from '../deps.js';
 import { sendError } from '../http/errors.js';
 import { renderHtml, wantsJson } from '../http/render.js';
 import type { OrderRow } from '../orders/store.js';
 import { Checkout, type SubmitOutcome } from './checkout.js';
+import { BuyLimits } from './limits.js';
 import { HOME_CACHE_CONTROL, sendHtml } from './fast-path.js';
 import type { Choices } from './pages.js';
 import { renewableTier, statusView, subscriptionView } from './status-view.js';
@@ -28,6 +30,8 @@ const BuyForm = z.object({
   subscribe: z.literal('1').optional(),
   email: z.string().max(300).optional(),
 });
+
+const clientKey = (req: Request): string => clientIp(req) ?? 'unknown';
 
 const RenewForm = z.object({
   ref: z.string().max(100).optional(),
@@ -51,6 +55,7 @@ export function shopRouter(deps: PortalDeps): Router {
   const pages = deps.shopPages;
   const { plans, languages, defaultLanguage } = pages;
   const store = deps.stores.orders;
+  const limits = new BuyLimits(config, deps.stores.rates, store);
   const checkout = new Checkout(store, logger, config.publicBaseUrl, config.checkoutOrigins);
   const form = express.urlencoded({ extended: false, limit: '4kb', parameterLimit: 20 });
   const render = (view: string, path: string, data: Record<string, unknown>) => renderHtml(deps, view, path, data);
@@ -119,9 +124,19 @@ export function shopRouter(deps: PortalDeps): Router {
     if (choices.subscribe) {
       if (!card.subscription) return refuse(422, `${card.name} cannot renew automatically. Untick “Renew automatically every month” or choose another plan.`);
       if (!CustomerEmail.safeParse(choices.email).success) return refuse(422, 'Please enter your email address: it is needed to renew automatically.');
-      return subscribe(req, res, choices, key.data, card.name);
+    } else if (!cat.sells(choices.plan, choices.duration)) {
+      return refuse(422, `${card.name} is not sold for ${choices.duration} months. Please choose another length.`);
     }
-    if (!cat.sells(choices.plan, choices.duration)) return refuse(422, `${card.name} is not sold for ${choices.duration} months. Please choose another length.`);
+    const client = clientKey(req);
+    if (!(await store.byIdempotencyKey(key.data))) {
+      // A re-post of an accepted form is the same order: only a new one is counted.
+      const refused = await limits.admit(client);
+      if (refused) {
+        logger.info({ reqId: req.id, status: refused.status, reason: 'per-client order limit' }, 'order form refused');
+        return reRenderForm(req, res, refused.status, refused.message, choices, refused.retryAfterSeconds);
+      }
+    }
+    if (choices.subscribe) return subscribe(req, res, choices, key.data, card.name, client);
     if (choices.plan === 'trial') {
       // A trial lives 24 hours whatever the months (the API's rule); credit on a free plan would be a giveaway.
       choices.duration = 1;
@@ -132,7 +147,7 @@ export function shopRouter(deps: PortalDeps): Router {
       idempotencyKey: key.data,
       reqId: req.id,
       what: 'order',
-      order: { renewsRef: null, tier: choices.plan, durationMonths: choices.duration, creditUsd: choices.credit, language: choices.language },
+      order: { renewsRef: null, tier: choices.plan, durationMonths: choices.duration, creditUsd: choices.credit, language: choices.language, clientKey: client },
       send: (ref): Promise<ApiResult<Order>> =>
         api.createOrder(
           {
@@ -152,7 +167,7 @@ export function shopRouter(deps: PortalDeps): Router {
   });
 
   /** POST /buy with "Renew automatically every month": a subscription, paid on the same checkout. */
-  const subscribe = async (req: Request, res: Response, choices: Choices, key: string, planName: string): Promise<void> => {
+  const subscribe = async (req: Request, res: Response, choices: Choices, key: string, planName: string, client: string): Promise<void> => {
     const cancelQuery = new URLSearchParams({ plan: choices.plan, language: choices.language, subscribe: '1' });
     const outcome = await checkout.submit({
       idempotencyKey: key,
@@ -166,6 +181,7 @@ export function shopRouter(deps: PortalDeps): Router {
         language: choices.language,
         subscription: true,
         customerEmail: choices.email,
+        clientKey: client,
       },
       send: (ref): Promise<ApiResult<Subscription>> =>
         api.createSubscription(
@@ -271,12 +287,17 @@ export function shopRouter(deps: PortalDeps): Router {
     const key = IdempotencyKey.safeParse(body.idempotency_key);
     if (!key.success) return refuse(400, 'This form has expired. Please choose a duration and submit again.');
     const apiOrderId = order.api_order_id;
+    const client = clientKey(req);
+    if (!(await store.byIdempotencyKey(key.data))) {
+      const refused = await limits.admit(client);
+      if (refused) return refuse(refused.status, refused.message, refused.retryAfterSeconds);
+    }
 
     const outcome = await checkout.submit({
       idempotencyKey: key.data,
       reqId: req.id,
       what: 'renewal',
-      order: { renewsRef: order.ref, tier: order.tier, durationMonths: duration.data, creditUsd: 0, language: order.language },
+      order: { renewsRef: order.ref, tier: order.tier, durationMonths: duration.data, creditUsd: 0, language: order.language, clientKey: client },
       send: (ref) =>
         api.renewOrder(
           apiOrderId,

@@ -1,4 +1,5 @@
 import type { AdminReads } from '../admin/queries.js';
+import type { RateStore } from '../limits/store.js';
 import type { OrderStore } from '../orders/store.js';
 import type { InquiryStore } from '../partners/store.js';
 import type { WebhookEventStore } from '../webhooks/store.js';
@@ -8,6 +9,7 @@ import { SqliteHealthProbe } from './sqlite/health.js';
 import { SqliteAdminReads } from './sqlite/admin-reads.js';
 import { SqliteInquiryStore } from './sqlite/inquiries.js';
 import { SqliteOrderStore } from './sqlite/orders.js';
+import { SqliteRateStore } from './sqlite/rate-hits.js';
 import { SqliteWebhookEventStore } from './sqlite/webhook-events.js';
 
 /**
@@ -22,6 +24,8 @@ export interface PortalStores {
   /** The admin console's reads (pages of events, rejected deliveries, orders, inquiries). */
   admin: AdminReads;
   health: HealthProbe;
+  /** Per-client limits that hold across processes (buy and renew, admin sign-in). */
+  rates: RateStore;
 }
 
 /** The stores on one SQLite connection. */
@@ -33,5 +37,6 @@ export function sqliteStores(db: Db): PortalStores {
     inquiries: new SqliteInquiryStore(db),
     admin: new SqliteAdminReads(db),
     health: new SqliteHealthProbe(db),
+    rates: new SqliteRateStore(db),
   };
 }

@@ -80,7 +80,17 @@ export const PORTAL_MIGRATIONS: readonly string[] = [
     updated_at  INTEGER NOT NULL
   );
   `,
-  /* 2: monthly subscriptions (beyond the spec: POST /subscriptions) and the customer's email */ `
+  /* 2: per-client limits that hold across processes (buy/renew, admin sign-in), and who placed an order */ `
+  CREATE TABLE rate_hits (
+    bucket  TEXT NOT NULL,                      -- what is limited, for whom: 'buy:203.0.113.9'
+    at      INTEGER NOT NULL
+  );
+  CREATE INDEX rate_hits_bucket ON rate_hits (bucket, at);
+
+  ALTER TABLE orders ADD COLUMN client_key TEXT;  -- the address that placed it (open-order cap)
+  CREATE INDEX orders_client ON orders (client_key, created_at);
+  `,
+  /* 3: monthly subscriptions (beyond the spec: POST /subscriptions) and the customer's email */ `
   ALTER TABLE orders ADD COLUMN customer_email TEXT;
   ALTER TABLE orders ADD COLUMN api_subscription_id INTEGER;  -- mintbot's subscription id
   -- pending | active | cancelled | payment_failed | expired; NULL for a one-off order

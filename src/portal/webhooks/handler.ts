@@ -1,8 +1,10 @@
 import { isUtf8 } from 'node:buffer';
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import { verify, WEBHOOK_HEADERS } from '../../contract/index.js';
+import { jsonNestedDeeperThan, TOO_DEEP_MESSAGE } from '../../lib/json-depth.js';
 import { requestIdFor } from '../../lib/request-id.js';
 import type { PortalDeps } from '../deps.js';
+import { isStoreBusy } from '../store/busy.js';
 import type { IncomingEvent } from './store.js';
 
 export const WEBHOOK_PATH = '/webhooks/mintoffice';
@@ -25,6 +27,7 @@ type Reason =
   | 'body_not_utf8'
   | 'body_not_json'
   | 'body_not_object'
+  | 'body_too_deep'
   | 'body_too_large';
 
 /** What goes on the wire for each refusal. 401s never say why (the log does). */
@@ -41,6 +44,7 @@ const ANSWERS: Record<Reason, { status: number; body: string }> = {
   body_not_utf8: answer(400, 'the body must be UTF-8'),
   body_not_json: answer(400, 'the body must be JSON'),
   body_not_object: answer(400, 'the body must be a JSON object'),
+  body_too_deep: answer(400, `the body ${TOO_DEEP_MESSAGE}`),
   body_too_large: answer(413, `the body must be at most ${MAX_WEBHOOK_BYTES} bytes`),
 };
 // Answers are ASCII strings: node writes the head and a string body in one write (a Buffer body
@@ -48,6 +52,17 @@ const ANSWERS: Record<Reason, { status: number; body: string }> = {
 const STORED = '{"received":true}';
 const REPLAYED = '{"received":true,"duplicate":true}';
 const FAILED = '{"error":"could not store the event; please retry"}';
+const BUSY = '{"error":"the database is busy; please retry"}';
+
+/**
+ * How long an event waits for the database (locked by another process, or its WAL at the size
+ * limit) before it is answered 503, so the sender retries it later. mintbot gives up after 10 s.
+ */
+export const WEBHOOK_WRITE_WAIT_MS = 3_000;
+/** Seconds the 503 asks the sender to wait. */
+const BUSY_RETRY_AFTER = '5';
+/** Pauses between tries while the database is busy: each try may block the loop busy_timeout ms. */
+const BUSY_RETRY_DELAYS_MS = [5, 10, 20, 40, 80, 160, 200];
 const EMPTY = Buffer.alloc(0);
 
 function answer(status: number, message: string): { status: number; body: string } {
@@ -62,18 +77,33 @@ export type WebhookHandler = (req: IncomingMessage, res: ServerResponse) => void
  * the exact bytes (nothing is parsed before), event headers, UTF-8, JSON object; then one
  * transaction stores and applies the event. Nothing slow runs here: no outbound call, no info log.
  */
-export function createWebhookHandler(deps: Pick<PortalDeps, 'config' | 'logger' | 'stores'>): WebhookHandler {
+export interface WebhookHandlerOptions {
+  /**
+   * True while writers should hold back (SQLite: the WAL file is at WAL_LIMIT_MB and the
+   * checkpointer has not reset it yet); events wait as they do for a lock.
+   */
+  holdBack?: () => boolean;
+}
+
+export function createWebhookHandler(deps: Pick<PortalDeps, 'config' | 'logger' | 'stores'>, options: WebhookHandlerOptions = {}): WebhookHandler {
   const { config, logger } = deps;
   const store = deps.stores.webhookEvents;
+  const holdBack = options.holdBack ?? (() => false);
 
   interface Pending extends IncomingEvent {
     res: ServerResponse;
     requestId: string;
+    /** performance.now() when it was queued: it waits at most WEBHOOK_WRITE_WAIT_MS from here. */
+    since: number;
   }
   let queue: Pending[] = [];
+  let retryTimer: NodeJS.Timeout | undefined;
+  let busyTries = 0;
 
   /** Commits every event verified in this event-loop turn together, then answers each one. */
   async function flush(): Promise<void> {
+    retryTimer = undefined;
+    if (holdBack()) return waitForDatabase('the store asked writers to hold back (WAL at its size limit)');
     const batch = queue;
     queue = [];
     let results;
@@ -81,11 +111,17 @@ export function createWebhookHandler(deps: Pick<PortalDeps, 'config' | 'logger' 
       // Nothing is answered before this resolves: a 2xx means the event is committed.
       results = await store.ingestBatch(batch);
     } catch (err) {
+      if (isStoreBusy(err)) {
+        queue = batch.concat(queue);
+        return waitForDatabase('the database is locked by another connection');
+      }
       // Not acknowledged, so the sender retries; the retry is stored once.
       logger.error({ err, events: batch.length }, 'webhook: could not store a batch of events');
       for (const p of batch) send(p.res, 500, FAILED, p.requestId);
       return;
     }
+    if (busyTries > 0) logger.info({ tries: busyTries }, 'webhook: the database is writable again');
+    busyTries = 0;
     const debug = logger.isLevelEnabled('debug');
     for (let i = 0; i < batch.length; i++) {
       const p = batch[i]!;
@@ -100,11 +136,29 @@ export function createWebhookHandler(deps: Pick<PortalDeps, 'config' | 'logger' 
     }
   }
 
+  /**
+   * The database cannot take the queued events now. Waiting happens on a timer, never in SQLite's
+   * busy handler, so pages keep being served; events that have waited their fill get 503.
+   */
+  function waitForDatabase(reason: string): void {
+    const now = performance.now();
+    const waiting: Pending[] = [];
+    for (const p of queue) {
+      if (now - p.since < WEBHOOK_WRITE_WAIT_MS) waiting.push(p);
+      else send(p.res, 503, BUSY, p.requestId, false, BUSY_RETRY_AFTER);
+    }
+    if (waiting.length < queue.length) logger.warn({ events: queue.length - waiting.length, reason }, 'webhook: answered 503 after waiting for the database');
+    else if (busyTries === 0) logger.warn({ reason }, 'webhook: waiting for the database');
+    queue = waiting;
+    busyTries++;
+    if (queue.length > 0) retryTimer = setTimeout(runFlush, BUSY_RETRY_DELAYS_MS[Math.min(busyTries, BUSY_RETRY_DELAYS_MS.length) - 1]);
+  }
+
   function runFlush(): void {
     flush().catch((err: unknown) => logger.error({ err }, 'webhook: a batch could not be answered'));
   }
 
-  function send(res: ServerResponse, status: number, body: string, requestId: string, close = false): void {
+  function send(res: ServerResponse, status: number, body: string, requestId: string, close = false, retryAfter?: string): void {
     const headers: Record<string, string | number> = {
       'Content-Type': 'application/json',
       'Content-Length': body.length,
@@ -113,6 +167,7 @@ export function createWebhookHandler(deps: Pick<PortalDeps, 'config' | 'logger' 
       'X-Request-Id': requestId,
     };
     if (close) headers['Connection'] = 'close';
+    if (retryAfter) headers['Retry-After'] = retryAfter;
     res.writeHead(status, headers);
     res.end(body);
   }
@@ -146,6 +201,8 @@ export function createWebhookHandler(deps: Pick<PortalDeps, 'config' | 'logger' 
     if (!EVENT_TYPE.test(eventType)) return refuse(req, res, requestId, 'event_type_invalid', raw);
 
     if (!isUtf8(raw)) return refuse(req, res, requestId, 'body_not_utf8', raw);
+    // Stored payloads are pretty-printed by the admin pages (recursively): refuse absurd nesting.
+    if (jsonNestedDeeperThan(raw)) return refuse(req, res, requestId, 'body_too_deep', raw);
     const text = raw.toString('utf8');
     let parsed: unknown;
     try {
@@ -157,8 +214,9 @@ export function createWebhookHandler(deps: Pick<PortalDeps, 'config' | 'logger' 
       return refuse(req, res, requestId, 'body_not_object', raw);
     }
 
-    if (queue.length === 0) setImmediate(runFlush);
-    queue.push({ eventId, eventType, text, body: parsed as Record<string, unknown>, res, requestId });
+    // While waiting for the database, the retry timer flushes newcomers too.
+    if (queue.length === 0 && retryTimer === undefined) setImmediate(runFlush);
+    queue.push({ eventId, eventType, text, body: parsed as Record<string, unknown>, res, requestId, since: performance.now() });
   }
 
   return (req, res) => {

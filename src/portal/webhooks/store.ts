@@ -41,6 +41,8 @@ export interface WebhookEventStore {
    * in the same event-loop turn): the cost of a commit is shared, and each event is still all or
    * nothing — one event that fails is reported as its Error without taking the others down.
    * Resolves only after the commit, so an event answered 2xx is on disk with its effect.
+   * Rejects with an error isStoreBusy() recognises when the database is locked elsewhere; events
+   * stored before that are replays on the next try.
    */
   ingestBatch(events: readonly IncomingEvent[]): Promise<BatchResult[]>;
   /** Keeps a refused delivery for "why are my webhooks failing?"; the table is capped at REJECTED_KEEP. */

@@ -1,6 +1,7 @@
 import express from 'express';
 import type { z } from 'zod';
 import { describeZodError } from '../../contract/index.js';
+import { refuseDeepJson } from '../../lib/json-depth.js';
 import { validationError } from '../domain/api-error.js';
 
 /**
@@ -9,7 +10,8 @@ import { validationError } from '../domain/api-error.js';
  * JSON, so "is not valid JSON" (body-parser's strict mode) would mislead.
  */
 export const JSON_BODY_LIMIT = '64kb';
-export const jsonBody = express.json({ limit: JSON_BODY_LIMIT, strict: false });
+/** Too-deep JSON is refused before parsing: the checks below and the idempotency fingerprint recurse. */
+export const jsonBody = express.json({ limit: JSON_BODY_LIMIT, strict: false, verify: refuseDeepJson });
 
 /** In `u` mode a surrogate pair is one code point, so this matches lone surrogates only. */
 const LONE_SURROGATE = /[\uD800-\uDFFF]/u;

@@ -1,4 +1,5 @@
 import type { ErrorRequestHandler, Request, RequestHandler, Response } from 'express';
+import { TOO_DEEP_MESSAGE } from '../../lib/json-depth.js';
 import type { Logger } from '../../lib/logger.js';
 import { ApiError } from '../domain/api-error.js';
 
@@ -27,6 +28,8 @@ function fromBodyParser(error: { type?: unknown; status?: unknown; limit?: unkno
       return new ApiError('validation_error', `body: must be at most ${error.limit} bytes`, { status: 413 });
     case 'entity.parse.failed':
       return new ApiError('validation_error', 'body: is not valid JSON');
+    case 'entity.too.deep':
+      return new ApiError('validation_error', `body: ${TOO_DEEP_MESSAGE}`);
     case 'charset.unsupported':
     case 'encoding.unsupported':
       return new ApiError('validation_error', 'body: must be UTF-8 JSON (unsupported charset or encoding)');

@@ -1,5 +1,6 @@
 import type { Statement } from 'better-sqlite3';
 import type { AdminReads, Cursor, EventFilter, EventRow, InquiryRow, KeysetPage, OrderRow, RejectedRow } from '../../admin/queries.js';
+import { CHECKOUT_WINDOW_MS, UNPAID_OPEN_STATUSES } from '../../orders/store.js';
 import type { Db } from '../db.js';
 
 const MAX_KEY = Number.MAX_SAFE_INTEGER;
@@ -61,6 +62,7 @@ export class SqliteAdminReads implements AdminReads {
   private readonly events: Record<'all' | 'type' | 'q' | 'typeQ', Keyset<EventRow, Record<string, unknown>>>;
   private readonly rejectedPage: Keyset<RejectedRow, Record<string, never>>;
   private readonly ordersPage: Keyset<OrderRow, Record<string, never>>;
+  private readonly unpaidOpenStmt: Statement<[number], { n: number }>;
   private readonly inquiriesAll: Keyset<InquiryRow, Record<string, never>>;
   private readonly inquiriesFast: Keyset<InquiryRow, Record<string, never>>;
   private readonly typesSeen: Statement<[], { type: string }>;
@@ -79,6 +81,7 @@ export class SqliteAdminReads implements AdminReads {
     };
     this.rejectedPage = new Keyset(db, 'id, reason, event_id, event_type, body_excerpt, received_at', 'rejected_deliveries', '', 'id');
     this.ordersPage = new Keyset(db, '*', 'orders', '', 'rowid');
+    this.unpaidOpenStmt = db.prepare(`SELECT count(*) AS n FROM orders WHERE created_at > ? AND status IN ${UNPAID_OPEN_STATUSES}`);
     const inquiryColumns = 'id, name, email, company, website, type, message, fast_track, created_at';
     this.inquiriesAll = new Keyset(db, inquiryColumns, 'inquiries', '', 'id');
     this.inquiriesFast = new Keyset(db, inquiryColumns, 'inquiries', 'fast_track = 1', 'id');
@@ -127,6 +130,10 @@ export class SqliteAdminReads implements AdminReads {
 
   async rejected(cursor: Cursor, size: number): Promise<KeysetPage<RejectedRow>> {
     return this.rejectedPage.page({}, cursor, size);
+  }
+
+  async unpaidOpen(): Promise<number> {
+    return this.unpaidOpenStmt.get(Date.now() - CHECKOUT_WINDOW_MS)!.n;
   }
 
   async orders(cursor: Cursor, size: number): Promise<KeysetPage<OrderRow>> {

@@ -1,5 +1,5 @@
 import { formatApiTime, type EventType, type Order, type ReceivedOrderPayload, type Subscription, type SubscriptionStatus } from '../../../contract/index.js';
-import { newOrderRef, REF_PATTERN, type NewOrder, type OrderRow, type OrderStore } from '../../orders/store.js';
+import { CHECKOUT_WINDOW_MS, newOrderRef, REF_PATTERN, UNPAID_OPEN_STATUSES, type NewOrder, type OrderRow, type OrderStore } from '../../orders/store.js';
 import { nextSubscriptionStatus } from '../../orders/subscription.js';
 import { apiOrderChange, eventChange, rowForEvent, type EventOrderRow } from '../../orders/writer.js';
 import type { Db } from '../db.js';
@@ -19,6 +19,7 @@ export class SqliteOrderStore implements OrderStore {
   private readonly createdStmt;
   private readonly failedStmt;
   private readonly pollableStmt;
+  private readonly openByClientStmt;
   private readonly applyApiStmt;
   private readonly applyApiTx;
   private readonly eventRowByRef;
@@ -34,10 +35,10 @@ export class SqliteOrderStore implements OrderStore {
     this.byRefStmt = db.prepare<[string], OrderRow>('SELECT * FROM orders WHERE ref = ?');
     this.byKeyStmt = db.prepare<[string], OrderRow>('SELECT * FROM orders WHERE idempotency_key = ?');
     this.insertStmt = db.prepare(
-      `INSERT INTO orders (ref, idempotency_key, renews_ref, tier, duration_months, credit_usd, language, status, customer_email,
-         subscription_status, created_at, updated_at)
-       VALUES (@ref, @idempotencyKey, @renewsRef, @tier, @durationMonths, @creditUsd, @language, 'creating', @customerEmail,
-         @subscriptionStatus, @now, @now)
+      `INSERT INTO orders (ref, idempotency_key, renews_ref, tier, duration_months, credit_usd, language, client_key, status,
+         customer_email, subscription_status, created_at, updated_at)
+       VALUES (@ref, @idempotencyKey, @renewsRef, @tier, @durationMonths, @creditUsd, @language, @clientKey, 'creating',
+         @customerEmail, @subscriptionStatus, @now, @now)
        ON CONFLICT (idempotency_key) DO NOTHING`,
     );
     this.retryStmt = db.prepare("UPDATE orders SET status = 'creating', error_message = NULL, updated_at = ? WHERE ref = ? AND status = 'create_failed'");
@@ -57,6 +58,9 @@ export class SqliteOrderStore implements OrderStore {
          -- a subscription at the end of its paid month: renewed (a later expires_at) or not
          OR (subscription_status = 'active' AND status = 'ready' AND expires_at <= ?))
        ORDER BY updated_at LIMIT ?`,
+    );
+    this.openByClientStmt = db.prepare<[string, number], { n: number }>(
+      `SELECT count(*) AS n FROM orders WHERE client_key = ? AND created_at > ? AND status IN ${UNPAID_OPEN_STATUSES}`,
     );
     this.applyApiStmt = db.prepare(
       `UPDATE orders SET status = @status, panel_url = COALESCE(@panelUrl, panel_url), expires_at = COALESCE(@expiresAt, expires_at),
@@ -124,6 +128,7 @@ export class SqliteOrderStore implements OrderStore {
       durationMonths: order.durationMonths,
       creditUsd: order.creditUsd,
       language: order.language,
+      clientKey: order.clientKey ?? null,
       customerEmail: order.customerEmail ?? null,
       subscriptionStatus: order.subscription ? 'pending' : null,
       now: Date.now(),
@@ -159,6 +164,10 @@ export class SqliteOrderStore implements OrderStore {
 
   async applySubscription(ref: string, subscription: Subscription): Promise<void> {
     this.applySubscriptionTx(ref, subscription.status, Date.now());
+  }
+
+  async openUnpaidBy(clientKey: string): Promise<number> {
+    return this.openByClientStmt.get(clientKey, Date.now() - CHECKOUT_WINDOW_MS)!.n;
   }
 
   async pollable(limit: number): Promise<OrderRow[]> {

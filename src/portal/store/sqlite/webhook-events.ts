@@ -9,6 +9,7 @@ import {
   type RejectedDelivery,
   type WebhookEventStore,
 } from '../../webhooks/store.js';
+import { isBusy } from '../../../lib/sqlite.js';
 import type { Db } from '../db.js';
 import type { SqliteOrderStore } from './orders.js';
 
@@ -69,7 +70,9 @@ export class SqliteWebhookEventStore implements WebhookEventStore {
     if (events.length === 1) return [this.ingestOrError(events[0]!)];
     try {
       return this.batchTx.immediate(events);
-    } catch {
+    } catch (err) {
+      // A lock held elsewhere is not the batch's fault: the receiver waits and tries again.
+      if (isBusy(err)) throw err;
       return events.map((e) => this.ingestOrError(e));
     }
   }
@@ -82,6 +85,7 @@ export class SqliteWebhookEventStore implements WebhookEventStore {
     try {
       return this.ingestTx.immediate(e);
     } catch (err) {
+      if (isBusy(err)) throw err;
       return err instanceof Error ? err : new Error(String(err));
     }
   }
