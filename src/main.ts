@@ -1,9 +1,12 @@
 import { randomBytes } from 'node:crypto';
+import { EnvFileError, loadEnvFile } from './lib/env-file.js';
 import { createLogger } from './lib/logger.js';
+import { SHUTDOWN_GRACE_MS } from './lib/net.js';
+import { secretPrefix } from './lib/secret.js';
 import { ConfigError, loadPortalConfig, type PortalConfig } from './portal/config.js';
 import { startPortal, type RunningPortal } from './portal/index.js';
 import { loadPlans } from './portal/shop/plans.js';
-import { loadStubConfig, startStub, type RunningStub } from './stub/index.js';
+import { loadStubConfig, startStub, type RunningStub, type StubConfig } from './stub/index.js';
 
 /** Embedded mode retries webhooks quickly so the whole loop is visible in seconds. */
 const EMBEDDED_RETRY_SCHEDULE = [0, 2, 5, 10, 30, 60, 120];
@@ -14,14 +17,23 @@ const EMBEDDED_RETRY_SCHEDULE = [0, 2, 5, 10, 30, 60, 120];
  * configuration ends the process with one line naming the variable and exit code 1.
  */
 async function main(): Promise<void> {
+  const envFile = loadEnvFile();
   const env = process.env;
   let config = loadPortalConfig(env);
+  // What the operator supplied is shown by its prefix only; what this start generated, whole.
+  const supplied = {
+    apiKey: Boolean(env.STUB_API_KEY?.trim() || config.apiKey),
+    webhookSecret: Boolean(env.STUB_WEBHOOK_SECRET?.trim() || config.webhookSecret),
+  };
   loadPlans(config.plansFile); // fail on a broken plans file before anything starts listening
   let stub: RunningStub | undefined;
   let generatedPassword: string | undefined;
+  // Said once the configuration is known to be good, before the slower part (databases, ports).
+  const starting = () =>
+    process.stderr.write(`Starting ${config.apiUrl ? 'the portal' : 'the embedded API stub and the portal'} (settings from ${envFile ?? 'the environment; no .env'})…\n`);
 
   if (!config.apiUrl) {
-    let stubConfig;
+    let stubConfig: StubConfig;
     try {
       stubConfig = loadStubConfig(env, {
         retrySchedule: env.STUB_RETRY_SCHEDULE?.trim() ? undefined : EMBEDDED_RETRY_SCHEDULE,
@@ -33,6 +45,7 @@ async function main(): Promise<void> {
     } catch (error) {
       throw new ConfigError((error as Error).message);
     }
+    starting();
     stub = await startStub(stubConfig, { logger: createLogger(config.logLevel, 'stub') }).catch((error: unknown) => {
       throw listenError(error, 'STUB_PORT', stubConfig.host, stubConfig.port);
     });
@@ -48,6 +61,7 @@ async function main(): Promise<void> {
     });
   }
 
+  if (!stub) starting();
   let portal: RunningPortal;
   try {
     portal = await startPortal(config);
@@ -55,7 +69,7 @@ async function main(): Promise<void> {
     await stub?.close();
     throw listenError(error, 'PORT', config.host, config.port);
   }
-  announce(config, portal, stub, generatedPassword, performance.now());
+  announce(config, portal, stub, generatedPassword, supplied, performance.now());
 
   let stopping = false;
   const stop = (signal: NodeJS.Signals) => {
@@ -63,17 +77,21 @@ async function main(): Promise<void> {
       process.exit(1); // a second Ctrl+C: do not wait any longer
     }
     stopping = true;
-    process.stderr.write(`\n${signal}: shutting down…\n`);
+    process.stderr.write(`\n${signal}: shutting down (requests in flight get up to ${SHUTDOWN_GRACE_MS / 1000} s)…\n`);
+    // Portal first: a purchase in flight may still need the embedded stub's API.
     const force = setTimeout(() => {
-      process.stderr.write('shutdown took longer than 10 s; exiting anyway\n');
+      process.stderr.write('shutdown did not finish in time; exiting anyway\n');
       process.exit(1);
-    }, 10_000);
+    }, SHUTDOWN_GRACE_MS + 5_000);
     force.unref();
     (async () => {
       await portal.close();
       await stub?.close();
     })().then(
-      () => process.exit(0),
+      () => {
+        process.stderr.write('stopped cleanly\n');
+        process.exit(0);
+      },
       (error: unknown) => {
         process.stderr.write(`shutdown failed: ${(error as Error).message}\n`);
         process.exit(1);
@@ -84,7 +102,14 @@ async function main(): Promise<void> {
   process.on('SIGTERM', stop);
 }
 
-function announce(config: PortalConfig, portal: RunningPortal, stub: RunningStub | undefined, password: string | undefined, ms: number): void {
+function announce(
+  config: PortalConfig,
+  portal: RunningPortal,
+  stub: RunningStub | undefined,
+  password: string | undefined,
+  supplied: { apiKey: boolean; webhookSecret: boolean },
+  ms: number,
+): void {
   const base = config.publicBaseUrl;
   const lines = [
     '',
@@ -97,8 +122,10 @@ function announce(config: PortalConfig, portal: RunningPortal, stub: RunningStub
     lines.push(
       `  API        embedded mintbot stub at ${stub.url}/api/v1 (pay with any card; 4000000000000002 is declined)`,
       // Local test credentials, shown so `npm run webhook:send` and curl can be pointed at them.
-      `  API key    ${stub.apiKey()}`,
-      `  Webhooks   signed with ${stub.webhookSecret} (MINTOFFICE_WEBHOOK_SECRET for npm run webhook:send)`,
+      `  API key    ${supplied.apiKey ? `${secretPrefix(stub.apiKey())} (yours, from the environment)` : stub.apiKey()}`,
+      supplied.webhookSecret
+        ? `  Webhooks   signed with ${secretPrefix(stub.webhookSecret)} (your MINTOFFICE_WEBHOOK_SECRET)`
+        : `  Webhooks   signed with ${stub.webhookSecret} (MINTOFFICE_WEBHOOK_SECRET for npm run webhook:send)`,
     );
   } else {
     lines.push(`  API        ${config.apiUrl}/api/v1`);
@@ -121,7 +148,7 @@ function listenError(error: unknown, variable: string, host: string, port: numbe
 }
 
 main().catch((error: unknown) => {
-  if (error instanceof ConfigError) {
+  if (error instanceof ConfigError || error instanceof EnvFileError) {
     process.stderr.write(`${error.message}\n`);
   } else {
     process.stderr.write(`failed to start: ${(error as Error)?.message ?? String(error)}\n`);

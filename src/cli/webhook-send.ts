@@ -15,8 +15,9 @@
  */
 import { readFileSync } from 'node:fs';
 import { parseArgs } from 'node:util';
-import { request } from 'undici';
+import { type Dispatcher, request } from 'undici';
 import { eventId, EventType, formatApiTime, sign } from '../contract/index.js';
+import { loadEnvFile } from '../lib/env-file.js';
 
 const USAGE = 'usage: npm run webhook:send -- [--url URL] [--secret S] [--type T] [--order N] [--id EVT] [--payload JSON|@file] [--external-id REF] [--skew SECONDS]';
 
@@ -56,10 +57,9 @@ function samplePayload(orderId: number, type: string, externalId: string | null,
   };
 }
 
-async function main(): Promise<void> {
-  let values;
+function parseArguments() {
   try {
-    ({ values } = parseArgs({
+    return parseArgs({
       options: {
         url: { type: 'string' },
         secret: { type: 'string' },
@@ -72,13 +72,22 @@ async function main(): Promise<void> {
         help: { type: 'boolean', short: 'h' },
       },
       strict: true,
-    }));
+    }).values;
   } catch (err) {
     fail((err as Error).message);
   }
+}
+
+async function main(): Promise<void> {
+  const values = parseArguments();
   if (values.help) {
     process.stdout.write(`${USAGE}\n`);
     return;
+  }
+  try {
+    loadEnvFile();
+  } catch (err) {
+    fail((err as Error).message);
   }
   const secret = values.secret ?? process.env['MINTOFFICE_WEBHOOK_SECRET'];
   if (!secret) fail('no secret: pass --secret or set MINTOFFICE_WEBHOOK_SECRET');
@@ -104,7 +113,7 @@ async function main(): Promise<void> {
   const id = values.id ?? (EventType.safeParse(type).success ? eventId(orderId, type as EventType, now) : `evt_${orderId}_${type}_${now}`);
   const signature = sign(secret, body, Math.floor(now / 1000) + Number(values.skew));
 
-  let res;
+  let res: Dispatcher.ResponseData;
   try {
     res = await request(url, {
       method: 'POST',

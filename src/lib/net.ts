@@ -1,4 +1,4 @@
-import type { Server } from 'node:http';
+import type { IncomingMessage, Server, ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
 
 /** Listens and resolves once bound; port 0 picks a free port (tests). */
@@ -12,9 +12,29 @@ export function listen(server: Server, port: number, host: string): Promise<Addr
   });
 }
 
-export function closeServer(server: Server): Promise<void> {
+/** How long a shutdown lets requests in flight finish before it cuts their connections. */
+export const SHUTDOWN_GRACE_MS = 10_000;
+
+/**
+ * Graceful close: stop accepting, let requests in flight finish (up to `graceMs`), close each
+ * kept-alive connection as soon as it is idle, then cut whatever is left. Resolves when the last
+ * connection is gone.
+ */
+export function closeServer(server: Server, graceMs = SHUTDOWN_GRACE_MS): Promise<void> {
   return new Promise((resolve) => {
-    server.closeAllConnections?.();
-    server.close(() => resolve());
+    // A request that still arrives on a kept-alive connection is answered, then its connection closed.
+    server.prependListener('request', (_req: IncomingMessage, res: ServerResponse) => {
+      if (!res.headersSent) res.setHeader('Connection', 'close');
+    });
+    // A response that finishes leaves its connection idle; Node's close() only closes the ones
+    // idle at the moment it is called, so sweep until none is left.
+    const sweep = setInterval(() => server.closeIdleConnections(), 50);
+    const force = setTimeout(() => server.closeAllConnections(), graceMs);
+    server.close(() => {
+      clearInterval(sweep);
+      clearTimeout(force);
+      resolve();
+    });
+    server.closeIdleConnections();
   });
 }

@@ -1,5 +1,6 @@
 import { randomUUID } from 'node:crypto';
 import type { RequestHandler } from 'express';
+import type { IncomingMessage, ServerResponse } from 'node:http';
 
 declare global {
   // eslint-disable-next-line @typescript-eslint/no-namespace
@@ -18,10 +19,16 @@ export function requestIdFor(incoming: string | string[] | undefined): string {
   return typeof incoming === 'string' && ACCEPTABLE.test(incoming) ? incoming : randomUUID();
 }
 
+/** The id already given to this response (by the access log in front), or a new one. */
+export function responseRequestId(req: IncomingMessage, res: ServerResponse): string {
+  const existing = res.getHeader('X-Request-Id');
+  return typeof existing === 'string' ? existing : requestIdFor(req.headers['x-request-id']);
+}
+
 /** Express middleware: sets req.id and the `X-Request-Id` response header. */
 export function requestId(): RequestHandler {
   return (req, res, next) => {
-    req.id = requestIdFor(req.headers['x-request-id']);
+    req.id = responseRequestId(req, res);
     res.setHeader('X-Request-Id', req.id);
     next();
   };

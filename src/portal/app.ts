@@ -4,6 +4,7 @@ import { PUBLIC_DIR } from '../lib/views.js';
 import { adminRouter } from './admin/routes.js';
 import type { PortalDeps } from './deps.js';
 import { healthRouter } from './health.js';
+import { metricsRouter } from './metrics/routes.js';
 import { errorHandler, notFound } from './http/errors.js';
 import { securityHeaders } from './http/security.js';
 import { partnersRouter } from './partners/routes.js';
@@ -26,6 +27,7 @@ export function createPortalApp(deps: PortalDeps, handlers: { webhook: WebhookHa
 
   app.use(webhookRouter(handlers.webhook));
   app.use(healthRouter(deps));
+  app.use(metricsRouter(deps));
   app.use('/static', express.static(PUBLIC_DIR, { index: false, maxAge: '1h', fallthrough: true }));
   app.use(shopRouter(deps));
   app.use(partnersRouter(deps));

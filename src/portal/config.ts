@@ -55,6 +55,7 @@ const EnvSchema = z.object({
   INQUIRY_RATE_LIMIT: optional(int('INQUIRY_RATE_LIMIT', 1, 100_000)),
   INQUIRY_RATE_WINDOW_SECONDS: optional(int('INQUIRY_RATE_WINDOW_SECONDS', 1, 86_400)),
   ORDER_POLL_SECONDS: optional(int('ORDER_POLL_SECONDS', 1, 3_600)),
+  METRICS_TOKEN: optional(z.string().regex(/^[\x21-\x7e]{16,256}$/, { error: 'METRICS_TOKEN: must be 16-256 printable characters without spaces' })),
   WAL_LIMIT_MB: optional(int('WAL_LIMIT_MB', 1, 65_536)),
   BUY_RATE_LIMIT: optional(int('BUY_RATE_LIMIT', 1, 100_000)),
   BUY_RATE_WINDOW_SECONDS: optional(int('BUY_RATE_WINDOW_SECONDS', 1, 86_400)),
@@ -88,6 +89,8 @@ export interface PortalConfig {
   inquiryRateWindowMs: number;
   /** How often open orders are polled from the API when no webhook secret is configured. */
   orderPollMs: number;
+  /** Bearer token Prometheus sends to GET /metrics; unset = the admin password guards it. */
+  metricsToken: string | undefined;
   /** New orders + renewals one client may start per buyRateWindowMs. */
   buyRateLimit: number;
   buyRateWindowMs: number;
@@ -146,6 +149,7 @@ export function loadPortalConfig(env: Record<string, string | undefined> = proce
     inquiryRateLimit: e.INQUIRY_RATE_LIMIT ?? 5,
     inquiryRateWindowMs: (e.INQUIRY_RATE_WINDOW_SECONDS ?? 600) * 1000,
     orderPollMs: (e.ORDER_POLL_SECONDS ?? 5) * 1000,
+    metricsToken: e.METRICS_TOKEN,
     walLimitBytes: (e.WAL_LIMIT_MB ?? 64) * 1024 * 1024,
     buyRateLimit: e.BUY_RATE_LIMIT ?? 5,
     buyRateWindowMs: (e.BUY_RATE_WINDOW_SECONDS ?? 600) * 1000,

@@ -3,6 +3,7 @@ import type { Logger } from '../lib/logger.js';
 import type { PortalConfig } from './config.js';
 import type { CatalogCache } from './mintoffice/catalog-cache.js';
 import type { MintOfficeClient } from './mintoffice/client.js';
+import type { PortalMetrics } from './metrics/metrics.js';
 import type { SettingsCache } from './mintoffice/settings-cache.js';
 import type { ShopPages } from './shop/pages.js';
 import type { Db } from './store/db.js';
@@ -23,6 +24,8 @@ export interface PortalDeps {
   /** The API's package catalog (beyond the spec), when it offers one. */
   catalog: CatalogCache;
   views: Eta;
+  /** Prometheus metrics (GET /metrics); features record what happens through it. */
+  metrics: PortalMetrics;
   /** The shop's pre-rendered pages (one instance: the fast path and the router share its cache). */
   shopPages: ShopPages;
 }

@@ -7,6 +7,8 @@ import { createPortalApp } from './app.js';
 import type { PortalConfig } from './config.js';
 import type { PortalDeps } from './deps.js';
 import { CatalogCache } from './mintoffice/catalog-cache.js';
+import { withAccessLog } from './http/access-log.js';
+import { PortalMetrics } from './metrics/metrics.js';
 import { MintOfficeClient } from './mintoffice/client.js';
 import { SettingsCache } from './mintoffice/settings-cache.js';
 import { OrderPoller } from './orders/poller.js';
@@ -54,36 +56,38 @@ export const REQUEST_TIMEOUT_MS = 30_000;
 export function createPortal(config: PortalConfig, options: PortalOptions = {}): Portal {
   const logger = options.logger ?? createLogger(config.logLevel, 'portal');
   const db = openPortalDb(config.dbPath);
+  const stores = sqliteStores(db);
+  const metrics = new PortalMetrics(stores.metrics);
   const api = new MintOfficeClient({
     baseUrl: config.apiUrl ?? 'http://127.0.0.1:8001',
     apiKey: config.apiKey,
     timeoutMs: config.timeoutMs,
     retries: config.retries,
     logger,
+    onCall: (call) => metrics.apiCalled(call),
     ...(options.dispatcher ? { dispatcher: options.dispatcher } : {}),
     ...(options.backoffMs !== undefined ? { backoffMs: options.backoffMs } : {}),
   });
   const settings = new SettingsCache(api, db, logger, config.settingsRefreshMs);
   const catalog = new CatalogCache(api, db, logger, config.settingsRefreshMs);
   const views = createViews({ cache: true });
-  const stores = sqliteStores(db);
   // A broken plans file throws ConfigError here, at start-up.
   const shopPages = new ShopPages({ config, settings, catalog, views });
-  const deps: PortalDeps = { config, db, stores, logger, api, settings, catalog, views, shopPages };
+  const deps: PortalDeps = { config, db, stores, logger, api, settings, catalog, views, shopPages, metrics };
   // One receiver (one batch queue): node:http serves it directly, the Express app mounts the same one.
   // While the WAL file is at WAL_LIMIT_MB, the receiver holds events back until it is reset.
   const webhook = createWebhookHandler(deps, { holdBack: walOverLimit(db, config.walLimitBytes) });
   const app = createPortalApp(deps, { webhook });
   // GET / and /buy: pre-rendered pages with the same headers, without Express's per-request cost.
   const shopFastPath = createShopFastPath(deps);
-  const handler: RequestListener = (req, res) => {
+  const handler: RequestListener = withAccessLog(logger, (req, res) => {
     const url = req.url ?? '';
     if (req.method === 'POST' && url.startsWith(WEBHOOK_PATH) && (url.length === WEBHOOK_PATH.length || url[WEBHOOK_PATH.length] === '?')) {
       webhook(req, res);
     } else if (!shopFastPath(req, res)) {
       app(req, res);
     }
-  };
+  });
   const stops: Array<() => void | Promise<void>> = [];
   return {
     deps,

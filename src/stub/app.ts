@@ -1,6 +1,7 @@
 import express, { type Express, type RequestHandler, type Router } from 'express';
 import type { Logger } from '../lib/logger.js';
 import { requestId } from '../lib/request-id.js';
+import { StubMetrics } from './metrics.js';
 import type { StubContext } from './context.js';
 import { bearerAuth } from './http/auth.js';
 import { jsonBody } from './http/body.js';
@@ -21,10 +22,11 @@ import { revenueRouter } from './routes/revenue.js';
 import { settingsRouter } from './routes/settings.js';
 import { subscriptionsRouter } from './routes/subscriptions.js';
 
-function accessLog(logger: Logger): RequestHandler {
+function accessLog(logger: Logger, metrics: StubMetrics): RequestHandler {
   return (req, res, next) => {
     const started = performance.now();
     res.on('finish', () => {
+      metrics.requestAnswered(req, res.statusCode);
       // The path only: query strings and headers may carry things that do not belong in logs.
       logger.info(
         { request_id: req.id, method: req.method, path: req.path, status: res.statusCode, ms: Math.round(performance.now() - started) },
@@ -74,7 +76,9 @@ export function createStubApp(ctx: StubContext): StubApp {
   app.disable('x-powered-by');
   app.set('etag', false);
   app.use(requestId());
-  app.use(accessLog(ctx.logger));
+  const metrics = new StubMetrics(ctx.store);
+  app.use(accessLog(ctx.logger, metrics));
+  metrics.mount(app);
   app.use(methodNotAllowed(routes));
 
   app.use('/checkout', checkout);

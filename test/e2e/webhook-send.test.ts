@@ -25,7 +25,7 @@ afterAll(async () => {
 async function send(args: string[], env: Record<string, string> = {}): Promise<{ code: number; out: string; err: string }> {
   const port = new URL(portal.url).port;
   try {
-    const { stdout, stderr } = await run(process.execPath, [cli, ...args], { env: { PATH: process.env.PATH ?? '', PORT: port, MINTOFFICE_WEBHOOK_SECRET: SECRET, ...env } });
+    const { stdout, stderr } = await run(process.execPath, [cli, ...args], { env: { PATH: process.env.PATH ?? '', ENV_FILE: '/dev/null', PORT: port, MINTOFFICE_WEBHOOK_SECRET: SECRET, ...env } });
     return { code: 0, out: stdout, err: stderr };
   } catch (e) {
     const err = e as { code: number; stdout: string; stderr: string };

@@ -61,6 +61,8 @@ export interface MintOfficeClientOptions {
   maxBackoffMs?: number;
   /** A 429 whose Retry-After is at most this is waited out; a longer one is returned to the caller. */
   maxRetryAfterSeconds?: number;
+  /** Told about every call once it has its result (metrics): endpoint template, `ok` or the failure kind, seconds. */
+  onCall?: (call: { endpoint: string; outcome: string; seconds: number }) => void;
 }
 
 const RETRYABLE_STATUS = new Set([502, 503, 504]);
@@ -153,6 +155,22 @@ export class MintOfficeClient {
     schema: S,
     send: { body?: unknown; idempotencyKey?: string } = {},
   ): Promise<ApiResult<z.infer<S>>> {
+    const started = performance.now();
+    const result = await this.callWithRetries(method, path, schema, send);
+    this.options.onCall?.({
+      endpoint: endpointOf(method, path),
+      outcome: result.ok ? 'ok' : result.error.kind,
+      seconds: (performance.now() - started) / 1000,
+    });
+    return result;
+  }
+
+  private async callWithRetries<S extends z.ZodType>(
+    method: 'GET' | 'POST' | 'DELETE',
+    path: string,
+    schema: S,
+    send: { body?: unknown; idempotencyKey?: string },
+  ): Promise<ApiResult<z.infer<S>>> {
     const { apiKey, baseUrl, timeoutMs, retries, logger } = this.options;
     if (!apiKey) return { ok: false, error: { kind: 'not_configured', message: 'MINTOFFICE_API_KEY is not set' } };
 
@@ -227,6 +245,12 @@ export class MintOfficeClient {
     }
     return { ok: false, error: lastFailure };
   }
+}
+
+/** `GET /orders/42?x=1` → `GET /orders/{id}`: a bounded label set for metrics, no ids or queries. */
+function endpointOf(method: string, path: string): string {
+  const template = path.split('?')[0]!.replace(/\/(?!(?:orders|renew|settings|partner|revenue|dns|records)(?:\/|$))[^/]+/g, '/{id}');
+  return `${method} ${template}`;
 }
 
 function failureFromEnvelope(status: number, body: ApiErrorBody): ApiFailure {

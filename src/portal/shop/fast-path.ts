@@ -1,7 +1,7 @@
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import { parse as parseQuery } from 'node:querystring';
 import type { Response } from 'express';
-import { requestIdFor } from '../../lib/request-id.js';
+import { responseRequestId } from '../../lib/request-id.js';
 import type { PortalConfig } from '../config.js';
 import type { PortalDeps } from '../deps.js';
 import { securityHeaders } from '../http/security.js';
@@ -75,7 +75,7 @@ export function createShopFastPath(deps: PortalDeps): (req: IncomingMessage, res
     } else {
       return false;
     }
-    res.setHeader('X-Request-Id', requestIdFor(req.headers['x-request-id']));
+    res.setHeader('X-Request-Id', responseRequestId(req, res));
     for (const [name, value] of security) res.setHeader(name, value);
     res.statusCode = 200;
     res.setHeader('Cache-Control', cacheControl);

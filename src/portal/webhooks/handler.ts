@@ -85,10 +85,12 @@ export interface WebhookHandlerOptions {
   holdBack?: () => boolean;
 }
 
-export function createWebhookHandler(deps: Pick<PortalDeps, 'config' | 'logger' | 'stores'>, options: WebhookHandlerOptions = {}): WebhookHandler {
-  const { config, logger } = deps;
+export function createWebhookHandler(deps: Pick<PortalDeps, 'config' | 'logger' | 'stores' | 'metrics'>, options: WebhookHandlerOptions = {}): WebhookHandler {
+  const { config, logger, metrics } = deps;
   const store = deps.stores.webhookEvents;
   const holdBack = options.holdBack ?? (() => false);
+  // When each request arrived, for the ingest-latency metric (the response object is the key).
+  const arrivedAt = new WeakMap<ServerResponse, number>();
 
   interface Pending extends IncomingEvent {
     res: ServerResponse;
@@ -106,7 +108,7 @@ export function createWebhookHandler(deps: Pick<PortalDeps, 'config' | 'logger' 
     if (holdBack()) return waitForDatabase('the store asked writers to hold back (WAL at its size limit)');
     const batch = queue;
     queue = [];
-    let results;
+    let results: Awaited<ReturnType<typeof store.ingestBatch>>;
     try {
       // Nothing is answered before this resolves: a 2xx means the event is committed.
       results = await store.ingestBatch(batch);
@@ -117,7 +119,7 @@ export function createWebhookHandler(deps: Pick<PortalDeps, 'config' | 'logger' 
       }
       // Not acknowledged, so the sender retries; the retry is stored once.
       logger.error({ err, events: batch.length }, 'webhook: could not store a batch of events');
-      for (const p of batch) send(p.res, 500, FAILED, p.requestId);
+      for (const p of batch) send(p.res, 500, FAILED, p.requestId, 'failed');
       return;
     }
     if (busyTries > 0) logger.info({ tries: busyTries }, 'webhook: the database is writable again');
@@ -128,11 +130,11 @@ export function createWebhookHandler(deps: Pick<PortalDeps, 'config' | 'logger' 
       const outcome = results[i]!;
       if (outcome instanceof Error) {
         logger.error({ reqId: p.requestId, err: outcome, eventId: p.eventId }, 'webhook: could not store the event');
-        send(p.res, 500, FAILED, p.requestId);
+        send(p.res, 500, FAILED, p.requestId, 'failed');
         continue;
       }
       if (debug) logger.debug({ reqId: p.requestId, eventId: p.eventId, eventType: p.eventType, ...outcome }, 'webhook received');
-      send(p.res, 200, outcome.stored ? STORED : REPLAYED, p.requestId);
+      send(p.res, 200, outcome.stored ? STORED : REPLAYED, p.requestId, outcome.stored ? 'stored' : 'replayed');
     }
   }
 
@@ -145,7 +147,7 @@ export function createWebhookHandler(deps: Pick<PortalDeps, 'config' | 'logger' 
     const waiting: Pending[] = [];
     for (const p of queue) {
       if (now - p.since < WEBHOOK_WRITE_WAIT_MS) waiting.push(p);
-      else send(p.res, 503, BUSY, p.requestId, false, BUSY_RETRY_AFTER);
+      else send(p.res, 503, BUSY, p.requestId, 'busy', false, BUSY_RETRY_AFTER);
     }
     if (waiting.length < queue.length) logger.warn({ events: queue.length - waiting.length, reason }, 'webhook: answered 503 after waiting for the database');
     else if (busyTries === 0) logger.warn({ reason }, 'webhook: waiting for the database');
@@ -158,7 +160,8 @@ export function createWebhookHandler(deps: Pick<PortalDeps, 'config' | 'logger' 
     flush().catch((err: unknown) => logger.error({ err }, 'webhook: a batch could not be answered'));
   }
 
-  function send(res: ServerResponse, status: number, body: string, requestId: string, close = false, retryAfter?: string): void {
+  function send(res: ServerResponse, status: number, body: string, requestId: string, verdict: string, close = false, retryAfter?: string): void {
+    metrics.webhookAnswered(verdict, (performance.now() - (arrivedAt.get(res) ?? performance.now())) / 1000);
     const headers: Record<string, string | number> = {
       'Content-Type': 'application/json',
       'Content-Length': body.length,
@@ -179,10 +182,10 @@ export function createWebhookHandler(deps: Pick<PortalDeps, 'config' | 'logger' 
     const a = ANSWERS[reason];
     // Answered once the refusal is recorded (or failed to be), so the admin page shows what the sender saw.
     store.reject({ reason, eventId, eventType, body }).then(
-      () => send(res, a.status, a.body, requestId, close),
+      () => send(res, a.status, a.body, requestId, reason, close),
       (err: unknown) => {
         logger.error({ reqId: requestId, err }, 'webhook: could not record a rejected delivery');
-        send(res, a.status, a.body, requestId, close);
+        send(res, a.status, a.body, requestId, reason, close);
       },
     );
   }
@@ -220,6 +223,7 @@ export function createWebhookHandler(deps: Pick<PortalDeps, 'config' | 'logger' 
   }
 
   return (req, res) => {
+    arrivedAt.set(res, performance.now());
     const existing = res.getHeader('X-Request-Id');
     const requestId = typeof existing === 'string' ? existing : requestIdFor(req.headers['x-request-id']);
 

@@ -6,7 +6,7 @@ export const ADMIN = { user: 'admin', password: 'correct-horse-battery' };
 export function seedEvents(db: Db, events: Array<{ eventId: string; type: string; apiOrderId?: number | null; externalId?: string | null; payload?: string }>): void {
   const insert = db.prepare('INSERT INTO webhook_events (event_id, event_type, api_order_id, external_id, payload, received_at) VALUES (?, ?, ?, ?, ?, ?)');
   db.transaction(() => {
-    events.forEach((e, i) => insert.run(e.eventId, e.type, e.apiOrderId ?? null, e.externalId ?? null, e.payload ?? '{"id":1}', Date.UTC(2026, 4, 16, 10, 0, i)));
+    events.forEach((e, i) => void insert.run(e.eventId, e.type, e.apiOrderId ?? null, e.externalId ?? null, e.payload ?? '{"id":1}', Date.UTC(2026, 4, 16, 10, 0, i)));
   })();
 }
 

@@ -132,6 +132,7 @@ export async function checkoutAction(checkoutUrl: string, action: 'pay' | 'cance
 }
 
 /** GET on the stub's API with its current key. */
+// biome-ignore lint/suspicious/noExplicitAny: JSON whose shape each test asserts itself
 export async function stubApi(stub: TestStub, path: string): Promise<any> {
   const res = await fetch(`${stub.url}/api/v1${path}`, { headers: { authorization: `Bearer ${stub.apiKey()}` } });
   return res.json();
