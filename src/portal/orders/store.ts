@@ -2,7 +2,7 @@ import { randomBytes } from 'node:crypto';
 import type { Order, Subscription, SubscriptionStatus } from '../../contract/index.js';
 import type { LocalStatus } from './status.js';
 
-/** A row of the `orders` table (schema v3). */
+/** A row of the `orders` table (schema v4). */
 export interface OrderRow {
   ref: string;
   api_order_id: number | null;
@@ -26,7 +26,7 @@ export interface OrderRow {
   updated_at: number;
   /** The address that placed it (schema v2; null for older rows and orders made elsewhere). */
   client_key: string | null;
-  /** Schema v3: the customer's email (given for a subscription). */
+  /** Schema v4: the customer's email (given for a subscription). */
   customer_email: string | null;
   /** Set on a monthly subscription (its first order): mintbot's subscription id and state. */
   api_subscription_id: number | null;
