@@ -26,6 +26,7 @@ COPY --from=build /app/node_modules node_modules
 COPY --from=build /app/dist dist
 COPY package.json plans.json ./
 COPY views views
+COPY locales locales
 COPY public public
 USER node
 VOLUME /data

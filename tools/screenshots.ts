@@ -19,7 +19,7 @@ const OUT = join(ROOT, 'docs', 'screenshots');
 const CHROMIUM = '/usr/bin/chromium';
 const ADMIN_PASSWORD = 'screenshots-only-password';
 /** Shop pages are taken in each of these; the admin console is English only. */
-const LANGUAGES = ['en'] as const;
+const LANGUAGES = ['en', 'de'] as const;
 const DESKTOP = { width: 1200, height: 760 };
 const PHONE = { width: 390, height: 780 };
 

@@ -76,7 +76,7 @@ describe('in a real browser, against the embedded stub', () => {
         await page.getByRole('heading', { name: 'Your agent is ready' }).waitFor({ timeout: 15_000 });
         const detail = page.locator('.subscription-detail');
         const first = await detail.textContent();
-        expect(first).toMatch(/^Renews automatically every month\. Next renewal: \d{1,2} \w+ \d{4}, \d\d:\d\d UTC\.$/);
+        expect(first).toMatch(/^Renews automatically every month\. Next renewal: .*\d{4}.*\d\d:\d\d.*UTC\.$/);
 
         // 3. A month later on the stub clock: the card is charged again and the page shows the new date.
         const newest = (await api('/api/v1/orders')).items[0];
@@ -96,7 +96,7 @@ describe('in a real browser, against the embedded stub', () => {
 
         // 4. Stopping it from the status page.
         await page.getByRole('button', { name: 'Stop automatic renewal' }).click();
-        await page.waitForURL(statusUrl);
+        await page.waitForURL(`${shop}/thank-you?ref=${new URL(statusUrl).searchParams.get('ref')}`);
         expect(await detail.textContent()).toMatch(/^Automatic renewal is off\. Your agent runs until /);
         expect(problems).toEqual([]);
       } finally {

@@ -1,16 +1,17 @@
+import type { Translator } from '../i18n/index.js';
 import type { CachedCatalog } from '../mintoffice/catalog-cache.js';
 import type { CachedSettings } from '../mintoffice/settings-cache.js';
-import { buildOffer, type Offer } from './offer.js';
-import type { Plans } from './plans.js';
+import { buildOffer, type Offer, type OfferedPackage } from './offer.js';
+import { planCopyIn, type Plans } from './plans.js';
 
-/** A plan as the pages show it: the partner's copy plus the API's price (when we have one). */
+/** A plan as the pages show it, in one language: the partner's copy plus the API's price (when we have one). */
 export interface PlanCard {
   tier: string;
   name: string;
   blurb: string;
   features: string[];
   featured: boolean;
-  /** Monthly price in cents, or null when the settings cache is still empty. */
+  /** Monthly price in cents, or null when the price is not known yet. */
   priceCents: number | null;
   /** "$12", "Free", or null (unknown yet). */
   priceLabel: string | null;
@@ -29,42 +30,35 @@ export interface DurationOption {
 export interface CreditOption {
   usd: number;
   label: string;
-  /** What the bundle adds to the total: 0 when the plan's price includes it. */
+  /** What this bundle does to the total, in words: "Included in the price", "+ $5", "No credit". */
+  note: string;
+  /** What it adds to the total (0: the API bundles it into the plan's price). */
   priceCents: number;
 }
 
-const formatters = new Map<string, Intl.NumberFormat[]>();
-
-/** "$12" for whole amounts, "$12.50" otherwise; an unknown currency code falls back to "12.50 XYZ". */
-export function formatMoney(cents: number, currency: string): string {
-  const code = currency.toUpperCase();
-  let pair = formatters.get(code);
-  if (!pair) {
-    try {
-      pair = [0, 2].map((digits) => new Intl.NumberFormat('en', { style: 'currency', currency: code, minimumFractionDigits: digits, maximumFractionDigits: digits }));
-    } catch {
-      pair = [];
-    }
-    formatters.set(code, pair);
-  }
-  const whole = cents % 100 === 0;
-  const f = pair[whole ? 0 : 1];
-  return f ? f.format(cents / 100) : `${(cents / 100).toFixed(2)} ${code}`;
+/** The order summary the picker shows (server-rendered; buy.js recomputes the same from data attributes). */
+export interface OrderSummary {
+  planName: string;
+  durationLabel: string;
+  creditLabel: string;
+  totalLabel: string;
+  trial: boolean;
 }
 
 /**
  * Everything the shop pages need from plans.json, the cached settings and the cached API catalog,
- * computed once per snapshot (not per request). What is sold and at what price comes from the
- * offer (see offer.ts): the API's catalog when it has one, else the settings and plans.json.
+ * computed once per snapshot (not per request); the words, per language, from the page's
+ * Translator. What is sold and at what price is the offer (offer.ts): the API's catalog when it
+ * has one, else the settings' prices and plans.json.
  */
 export class Catalog {
   readonly offer: Offer;
-  readonly cards: PlanCard[];
   readonly currency: string | null;
-  /** Credit bundles the API allows; "no credit" (0) is always allowed on top. */
-  readonly creditOptions: CreditOption[];
+  /** Credit bundles in USD the API allows; "no credit" (0) is always allowed on top. */
+  readonly creditUsd: readonly number[];
   readonly tiers: ReadonlySet<string>;
   readonly defaultTier: string;
+  private readonly packages: ReadonlyMap<string, OfferedPackage>;
 
   constructor(
     readonly plans: Plans,
@@ -73,26 +67,10 @@ export class Catalog {
   ) {
     this.offer = buildOffer(plans, snapshot?.settings, catalogSnapshot?.catalog);
     this.currency = this.offer.currency;
-    this.cards = this.offer.packages.map((pkg) => ({
-      tier: pkg.tier,
-      name: pkg.copy?.name ?? pkg.apiName ?? pkg.tier,
-      blurb: pkg.copy?.blurb ?? pkg.apiDescription ?? '',
-      features: pkg.copy?.features ?? [],
-      featured: pkg.featured,
-      priceCents: pkg.monthlyCents,
-      priceLabel: this.money(pkg.monthlyCents),
-      subscription: pkg.subscriptionCents === null ? null : { priceCents: pkg.subscriptionCents, priceLabel: this.money(pkg.subscriptionCents) },
-    }));
-    this.tiers = new Set(this.cards.map((c) => c.tier));
+    this.packages = new Map(this.offer.packages.map((p) => [p.tier, p]));
+    this.tiers = new Set(this.packages.keys());
     this.defaultTier = this.offer.defaultTier;
-    this.creditOptions = [
-      { usd: 0, label: 'No credit', priceCents: 0 },
-      ...this.offer.creditUsd.map((usd) => ({
-        usd,
-        label: this.currency ? formatMoney(usd * 100, this.currency) : `${usd} USD`,
-        priceCents: this.offer.creditPriceCents.get(usd) ?? 0,
-      })),
-    ];
+    this.creditUsd = [0, ...this.offer.creditUsd];
   }
 
   /** Whether the prices shown come from the API (catalog or settings) rather than nothing yet. */
@@ -100,40 +78,101 @@ export class Catalog {
     return this.offer.source !== 'none';
   }
 
-  card(tier: string): PlanCard | undefined {
-    return this.cards.find((c) => c.tier === tier);
+  priceCents(tier: string): number | null {
+    return this.packages.get(tier)?.monthlyCents ?? null;
+  }
+
+  /** The package's name, blurb and features in `lang`: plans.json's copy, else the API catalog's words. */
+  copy(tier: string, lang: string): { name: string; blurb: string; features: string[] } {
+    const pkg = this.packages.get(tier);
+    if (pkg?.copy) return planCopyIn(pkg.copy, lang);
+    return { name: pkg?.apiName ?? tier, blurb: pkg?.apiDescription ?? '', features: [] };
+  }
+
+  cards(tr: Translator): PlanCard[] {
+    return this.offer.packages.map((pkg) => ({
+      tier: pkg.tier,
+      ...this.copy(pkg.tier, tr.lang),
+      featured: pkg.featured,
+      priceCents: pkg.monthlyCents,
+      priceLabel: this.moneyLabel(pkg.monthlyCents, tr),
+      subscription: pkg.subscriptionCents === null ? null : { priceCents: pkg.subscriptionCents, priceLabel: this.moneyLabel(pkg.subscriptionCents, tr) },
+    }));
+  }
+
+  card(tier: string, tr: Translator): PlanCard | undefined {
+    return this.cards(tr).find((c) => c.tier === tier);
+  }
+
+  /** The monthly charge when `tier` can renew automatically, else null. */
+  subscriptionCents(tier: string): number | null {
+    return this.packages.get(tier)?.subscriptionCents ?? null;
   }
 
   allowsCredit(usd: number): boolean {
-    return this.creditOptions.some((o) => o.usd === usd);
+    return this.creditUsd.includes(usd);
   }
 
+  /** What a credit bundle adds to the total (the API's catalog says; without one it is included). */
   creditPriceCents(usd: number): number {
-    return this.creditOptions.find((o) => o.usd === usd)?.priceCents ?? 0;
+    return this.offer.creditPriceCents.get(usd) ?? 0;
   }
 
-  /**
-   * The picker's durations: every length any plan is sold for, priced for `tier` (its listed
-   * total, else its monthly price × months). A trial is 24 hours whatever is picked.
-   */
-  durations(tier: string): DurationOption[] {
-    const pkg = this.offer.packages.find((p) => p.tier === tier);
+  creditOptions(tr: Translator): CreditOption[] {
+    return this.creditUsd.map((usd) => {
+      const priceCents = this.creditPriceCents(usd);
+      if (usd === 0) return { usd, label: tr.t('buy.credit.none'), note: tr.t('buy.credit.noneNote'), priceCents };
+      return {
+        usd,
+        label: tr.t('buy.credit.amount', { amount: tr.money(usd * 100, 'USD') }),
+        note: priceCents === 0 ? tr.t('buy.credit.included') : tr.t('buy.credit.adds', { amount: this.moneyLabel(priceCents, tr) ?? '' }),
+        priceCents,
+      };
+    });
+  }
+
+  /** The total for `tier` over `months` without credit: its listed price, else monthly × months. */
+  totalCents(tier: string, months: number): number | null {
+    const pkg = this.packages.get(tier);
+    const listed = pkg?.durations.find((d) => d.months === months);
+    if (listed) return listed.totalCents;
+    return pkg?.monthlyCents == null ? null : pkg.monthlyCents * months;
+  }
+
+  /** The picker's lengths: every one any plan is sold for, priced for `tier`. */
+  durations(tier: string, tr: Translator): DurationOption[] {
     const months = [...new Set(this.offer.packages.flatMap((p) => p.durations.map((d) => d.months)))].sort((a, b) => a - b);
     return (months.length > 0 ? months : [1, 3, 12]).map((m) => {
-      const listed = pkg?.durations.find((d) => d.months === m);
-      const totalCents = listed ? listed.totalCents : pkg?.monthlyCents == null ? null : pkg.monthlyCents * m;
-      return { months: m, label: m === 1 ? '1 month' : `${m} months`, totalCents, totalLabel: this.money(totalCents) };
+      const totalCents = this.totalCents(tier, m);
+      return { months: m, label: tr.t('duration.months', { n: m }), totalCents, totalLabel: this.moneyLabel(totalCents, tr) };
     });
   }
 
   /** Whether `tier` is sold for `months` (a trial for any: it is 24 hours regardless). */
   sells(tier: string, months: number): boolean {
-    const pkg = this.offer.packages.find((p) => p.tier === tier);
+    const pkg = this.packages.get(tier);
     return pkg !== undefined && (tier === 'trial' || pkg.durations.some((d) => d.months === months));
   }
 
-  private money(cents: number | null): string | null {
-    if (cents === 0) return 'Free';
-    return cents === null || !this.currency ? null : formatMoney(cents, this.currency);
+  /** The picker's summary for these choices: plan, duration, credit, total. A trial is 24 hours without credit. */
+  summary(choices: { plan: string; duration: number; credit: number }, tr: Translator): OrderSummary {
+    const trial = choices.plan === 'trial';
+    const base = this.totalCents(choices.plan, trial ? 1 : choices.duration);
+    const total = base === null ? null : trial ? 0 : base + this.creditPriceCents(choices.credit);
+    const credit = trial || choices.credit === 0 ? tr.t('buy.credit.none') : tr.t('summary.creditIncluded', { amount: tr.money(choices.credit * 100, 'USD'), included: this.creditPriceCents(choices.credit) === 0 ? 'yes' : 'no' });
+    return {
+      planName: this.copy(choices.plan, tr.lang).name,
+      durationLabel: trial ? tr.t('duration.trial') : tr.t('duration.months', { n: choices.duration }),
+      creditLabel: credit,
+      totalLabel: this.moneyLabel(total, tr) ?? tr.t('summary.totalAtCheckout'),
+      trial,
+    };
+  }
+
+  /** "$36", "Free" for 0, or null when the price (or currency) is not known yet. */
+  moneyLabel(cents: number | null, tr: Translator): string | null {
+    if (cents === 0) return tr.t('price.free');
+    if (cents === null || !this.currency) return null;
+    return tr.money(cents, this.currency);
   }
 }

@@ -3,7 +3,7 @@ import type { MintOfficeClient } from '../mintoffice/client.js';
 import { cancellable } from '../orders/subscription.js';
 import type { OrderRow, OrderStore } from '../orders/store.js';
 
-export type CancelOutcome = { ok: true } | { ok: false; status: number; message: string };
+export type CancelOutcome = { ok: true } | { ok: false; error: 'subscription_none' | 'subscription_ended' | 'cancel_unavailable' | 'cancel_unreachable' };
 
 /**
  * The customer's "stop renewing" from the status page: one API call with the form's one-time key
@@ -16,16 +16,14 @@ export async function cancelSubscription(
   idempotencyKey: string,
   reqId: string,
 ): Promise<CancelOutcome> {
-  if (order.api_subscription_id === null) return { ok: false, status: 409, message: 'This order does not renew automatically.' };
-  if (!cancellable(order.subscription_status)) return { ok: false, status: 409, message: 'Automatic renewal has already ended for this order.' };
+  if (order.api_subscription_id === null) return { ok: false, error: 'subscription_none' };
+  if (!cancellable(order.subscription_status)) return { ok: false, error: 'subscription_ended' };
   const result = await deps.api.cancelSubscription(order.api_subscription_id, idempotencyKey);
   if (!result.ok) {
     const error = result.error;
     deps.logger.warn({ reqId, ref: order.ref, failure: error.kind, message: error.message }, 'subscription cancel failed');
     const unavailable = error.kind === 'not_configured' || error.kind === 'credentials' || error.kind === 'rate_limited';
-    return unavailable
-      ? { ok: false, status: 503, message: 'Cancelling is temporarily unavailable. Nothing changed; please try again later.' }
-      : { ok: false, status: 502, message: 'We could not reach the payment service. Nothing changed; please try again in a moment.' };
+    return { ok: false, error: unavailable ? 'cancel_unavailable' : 'cancel_unreachable' };
   }
   await deps.orders.applySubscription(order.ref, result.value);
   deps.logger.info({ reqId, ref: order.ref, subscriptionId: order.api_subscription_id }, 'subscription cancelled by the customer');

@@ -110,13 +110,25 @@ describe('subscribing in the shop', () => {
   it.each([
     [{ plan: 's1', subscribe: '1', email: '' }, 422, 'Please enter your email address'],
     [{ plan: 's1', subscribe: '1', email: 'not an email' }, 422, 'Please enter your email address'],
-    [{ plan: 'trial', subscribe: '1', email: 'a@example.com' }, 422, 'Trial cannot renew automatically'],
+    [{ plan: 'trial', subscribe: '1', email: 'a@example.com' }, 422, 'This plan cannot renew automatically'],
   ])('when the form has %j, then it is refused with %i and nothing is sent to the API', async (form, status, message) => {
     shop = await catalogShop();
     const res = await subscribe(shop, form);
     expect(res.status).toBe(status);
     expect(res.text).toContain(message);
     expect(shop.orders()).toHaveLength(0);
+  });
+});
+
+describe('the branded line item', () => {
+  it('when a customer orders in German, then product_name names the plan and length in German', async () => {
+    shop = await catalogShop();
+    expect((await subscribe(shop, { plan: 's1', duration_months: '3', language: 'de' })).status).toBe(303);
+    const order = shop.orders().at(-1)!;
+    expect((await stubApi(shop.stub!, `/orders/${order.api_order_id}`)).product_name).toMatch(/^ExampleAI \S.* · 3 Monate$/);
+    expect((await subscribe(shop, { plan: 's2', subscribe: '1', email: 'de@example.com', language: 'de' })).status).toBe(303);
+    const sub = shop.orders().at(-1)!;
+    expect((await stubApi(shop.stub!, `/subscriptions/${sub.api_subscription_id}`)).product_name).toMatch(/^ExampleAI \S.* · monatlich$/);
   });
 });
 
