@@ -10,6 +10,7 @@ import type { PortalConfig } from './config.js';
 import type { PortalDeps } from './deps.js';
 import { withAccessLog } from './http/access-log.js';
 import { PortalMetrics } from './metrics/metrics.js';
+import { CatalogCache } from './mintoffice/catalog-cache.js';
 import { MintOfficeClient } from './mintoffice/client.js';
 import { SettingsCache } from './mintoffice/settings-cache.js';
 import { OrderPoller } from './orders/poller.js';
@@ -85,15 +86,16 @@ async function assemble(config: PortalConfig, options: PortalOptions, logger: Lo
     ...(options.backoffMs !== undefined ? { backoffMs: options.backoffMs } : {}),
   });
   const settings = new SettingsCache(api, stores.kv, logger, config.settingsRefreshMs);
-  await settings.load();
+  const catalog = new CatalogCache(api, stores.kv, logger, config.settingsRefreshMs);
+  await Promise.all([settings.load(), catalog.load()]);
   const views = createViews({ cache: true });
   // A broken plans file throws ConfigError here, at start-up.
   const plans = loadPlans(config.plansFile);
   // The shop speaks every language the plans file lists that has a catalogue in locales/.
   const i18n = new I18n(plans.languages.map((l) => l.code));
-  const shopPages = new ShopPages({ config, settings, views, i18n }, plans);
+  const shopPages = new ShopPages({ config, settings, catalog, views, i18n }, plans);
   const [csrf, devices] = await Promise.all([CsrfTokens.open(stores.kv), DeviceCookies.open(stores.kv)]);
-  const deps: PortalDeps = { config, stores, logger, api, settings, views, i18n, shopPages, csrf, devices, metrics };
+  const deps: PortalDeps = { config, stores, logger, api, settings, catalog, views, i18n, shopPages, csrf, devices, metrics };
   // One receiver (one batch queue): node:http serves it directly, the Express app mounts the same one.
   // While SQLite's WAL file is at WAL_LIMIT_MB, the receiver holds events back until it is reset.
   const holdBack = database.sqlite ? walOverLimit(database.sqlite, config.walLimitBytes) : () => false;
@@ -122,6 +124,8 @@ async function assemble(config: PortalConfig, options: PortalOptions, logger: Lo
       } else {
         settings.start();
         stops.push(() => settings.stop());
+        catalog.start();
+        stops.push(() => catalog.stop());
       }
       if (database.sqlite) {
         // WAL checkpoints on a worker thread, so a webhook flood never stalls the event loop on one.

@@ -7,6 +7,7 @@ export interface KvStore {
   put(key: string, value: string, now: number): Promise<void>;
   /** Stores `value` unless the key has one; resolves with the value that is stored (first writer wins). */
   putIfAbsent(key: string, value: string, now: number): Promise<string>;
+  delete(key: string): Promise<void>;
   /**
    * Takes or renews the lease `key` for `holder` (one job that one process runs at a time):
    * true when `holder` has it now, for `ttlMs` unless renewed.
@@ -29,6 +30,10 @@ export class SqlKvStore implements KvStore {
   async putIfAbsent(key: string, value: string, now: number): Promise<string> {
     await this.sql.run(KV.putIfAbsent, { key, value, now });
     return (await this.get(key))!.value;
+  }
+
+  async delete(key: string): Promise<void> {
+    await this.sql.run(KV.delete, { key });
   }
 
   async lease(key: string, holder: string, now: number, ttlMs: number): Promise<boolean> {

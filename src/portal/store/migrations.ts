@@ -97,7 +97,14 @@ export const PORTAL_MIGRATIONS: readonly string[] = [
   -- the admin's "needs attention" view finds failed deploys without reading every order
   CREATE INDEX orders_status ON orders (status, updated_at);
   `,
-  /* 4: outbox claims, so several senders on one database never send a row at once */ `
+  /* 4: monthly subscriptions (beyond the spec: POST /subscriptions) and the customer's email */ `
+  ALTER TABLE orders ADD COLUMN customer_email TEXT;
+  ALTER TABLE orders ADD COLUMN api_subscription_id INTEGER;  -- mintbot's subscription id
+  -- pending | active | cancelled | payment_failed | expired; NULL for a one-off order
+  ALTER TABLE orders ADD COLUMN subscription_status TEXT;
+  CREATE UNIQUE INDEX orders_api_subscription ON orders (api_subscription_id) WHERE api_subscription_id IS NOT NULL;
+  `,
+  /* 5: outbox claims, so several senders on one database never send a row at once */ `
   ALTER TABLE inquiry_outbox ADD COLUMN lease_until INTEGER;  -- a sender holds the row until then
   `,
 ];

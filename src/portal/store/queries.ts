@@ -1,6 +1,6 @@
-import { EVENT_TYPES, ReceivedOrderPayload, type EventType, type Order } from '../../contract/index.js';
+import { EVENT_TYPES, ReceivedOrderPayload, type EventType, type Order, type Subscription } from '../../contract/index.js';
 import { EXTERNAL_ID_MAX, REJECTED_EXCERPT_BYTES, type IncomingEvent, type RejectedDelivery } from '../webhooks/store.js';
-import { newOrderRef, UNPAID_OPEN_STATUSES } from '../orders/store.js';
+import { newOrderRef, UNPAID_OPEN_STATUSES, type NewOrder } from '../orders/store.js';
 import type { EventChange } from '../orders/writer.js';
 
 /**
@@ -10,14 +10,17 @@ import type { EventChange } from '../orders/writer.js';
  */
 
 export const ORDER_COLUMNS = `ref, api_order_id, idempotency_key, renews_ref, tier, duration_months, credit_usd, language, amount_cents,
-  currency, status, checkout_url, panel_url, expires_at, paid_at, error_step, error_message, last_event_ms, created_at, updated_at, client_key`;
+  currency, status, checkout_url, panel_url, expires_at, paid_at, error_step, error_message, last_event_ms, created_at, updated_at, client_key,
+  customer_email, api_subscription_id, subscription_status`;
 const EVENT_ORDER_COLUMNS = 'ref, api_order_id, status, amount_cents, currency, panel_url, expires_at, paid_at, error_step, error_message, last_event_ms';
 
 export const ORDERS = {
   byRef: `SELECT ${ORDER_COLUMNS} FROM orders WHERE ref = @ref`,
   byIdempotencyKey: `SELECT ${ORDER_COLUMNS} FROM orders WHERE idempotency_key = @key`,
-  insertCreating: `INSERT INTO orders (ref, idempotency_key, renews_ref, tier, duration_months, credit_usd, language, client_key, status, created_at, updated_at)
-    VALUES (@ref, @idempotencyKey, @renewsRef, @tier, @durationMonths, @creditUsd, @language, @clientKey, 'creating', @now, @now)
+  insertCreating: `INSERT INTO orders (ref, idempotency_key, renews_ref, tier, duration_months, credit_usd, language, client_key, status,
+      customer_email, subscription_status, created_at, updated_at)
+    VALUES (@ref, @idempotencyKey, @renewsRef, @tier, @durationMonths, @creditUsd, @language, @clientKey, 'creating',
+      @customerEmail, @subscriptionStatus, @now, @now)
     ON CONFLICT (idempotency_key) DO NOTHING`,
   retryCreating: "UPDATE orders SET status = 'creating', error_message = NULL, updated_at = @now WHERE ref = @ref AND status = 'create_failed'",
   markCreated: `UPDATE orders SET api_order_id = @id, checkout_url = @checkoutUrl, amount_cents = @amount, currency = @currency,
@@ -29,23 +32,64 @@ export const ORDERS = {
   openUnpaidBy: `SELECT count(*) AS n FROM orders WHERE client_key = @clientKey AND created_at > @since AND status IN ${UNPAID_OPEN_STATUSES}`,
   unpaidOpen: `SELECT count(*) AS n FROM orders WHERE created_at > @since AND status IN ${UNPAID_OPEN_STATUSES}`,
   pollable: `SELECT ${ORDER_COLUMNS} FROM orders
-    WHERE api_order_id IS NOT NULL AND status IN ('awaiting_payment', 'paid', 'provisioning')
-      AND NOT (renews_ref IS NOT NULL AND status = 'paid')  -- a paid renewal stays "completed" at the API
+    WHERE api_order_id IS NOT NULL AND (
+      (status IN ('awaiting_payment', 'paid', 'provisioning')
+        AND NOT (renews_ref IS NOT NULL AND status = 'paid'))  -- a paid renewal stays "completed" at the API
+      -- a subscription at the end of its paid month: renewed (a later expires_at) or not
+      OR (subscription_status = 'active' AND status = 'ready' AND expires_at <= @nowApi))
     ORDER BY updated_at LIMIT @limit`,
   applyApiOrder: `UPDATE orders SET status = @status, panel_url = COALESCE(@panelUrl, panel_url), expires_at = COALESCE(@expiresAt, expires_at),
       paid_at = COALESCE(@paidAt, paid_at), updated_at = @now
     WHERE ref = @ref`,
   eventRowByRef: `SELECT ${EVENT_ORDER_COLUMNS} FROM orders WHERE ref = @ref`,
   eventRowByApiId: `SELECT ${EVENT_ORDER_COLUMNS} FROM orders WHERE api_order_id = @id`,
-  insertFromEvent: `INSERT INTO orders (ref, api_order_id, tier, duration_months, credit_usd, language, amount_cents, currency, status,
+  insertFromEvent: `INSERT INTO orders (ref, api_order_id, renews_ref, tier, duration_months, credit_usd, language, amount_cents, currency, status,
       checkout_url, panel_url, expires_at, paid_at, error_step, error_message, last_event_ms, created_at, updated_at)
-    VALUES (@ref, @api_order_id, @tier, @duration_months, @credit_usd, @language, @amount_cents, @currency, @status,
+    VALUES (@ref, @api_order_id, @renews_ref, @tier, @duration_months, @credit_usd, @language, @amount_cents, @currency, @status,
       @checkout_url, @panel_url, @expires_at, @paid_at, @error_step, @error_message, @last_event_ms, @now, @now)`,
   updateFromEvent: `UPDATE orders SET api_order_id = @api_order_id, status = @status, amount_cents = @amount_cents, currency = @currency,
       panel_url = @panel_url, expires_at = @expires_at, paid_at = @paid_at, error_step = @error_step,
       error_message = @error_message, last_event_ms = @last_event_ms, updated_at = @now
     WHERE ref = @ref`,
+  subscriptionRow: 'SELECT ref, api_order_id, subscription_status FROM orders WHERE api_subscription_id = @id',
+  markSubscriptionCreated: `UPDATE orders SET api_order_id = @orderId, api_subscription_id = @subscriptionId, checkout_url = @checkoutUrl,
+      amount_cents = @amount, currency = @currency,
+      status = CASE WHEN status IN ('creating', 'create_failed') THEN 'awaiting_payment' ELSE status END,
+      error_message = CASE WHEN status IN ('creating', 'create_failed') THEN NULL ELSE error_message END,
+      updated_at = @now
+    WHERE ref = @ref`,
+  subscriptionStatus: 'UPDATE orders SET subscription_status = @status, updated_at = @now WHERE ref = @ref',
 } as const;
+
+/** insertCreating's parameters (both dialects). */
+export function creatingParams(ref: string, order: NewOrder) {
+  return {
+    ref,
+    idempotencyKey: order.idempotencyKey,
+    renewsRef: order.renewsRef,
+    tier: order.tier,
+    durationMonths: order.durationMonths,
+    creditUsd: order.creditUsd,
+    language: order.language,
+    clientKey: order.clientKey ?? null,
+    customerEmail: order.customerEmail ?? null,
+    subscriptionStatus: order.subscription ? 'pending' : null,
+    now: Date.now(),
+  };
+}
+
+/** markSubscriptionCreated's parameters (both dialects). */
+export function subscriptionCreatedParams(ref: string, subscription: Subscription, now: number) {
+  return {
+    ref,
+    orderId: subscription.order_id,
+    subscriptionId: subscription.id,
+    checkoutUrl: subscription.checkout_url,
+    amount: subscription.amount_cents,
+    currency: subscription.currency,
+    now,
+  };
+}
 
 /** markCreated's parameters (both dialects). */
 export function createdParams(ref: string, order: Order) {
@@ -53,10 +97,10 @@ export function createdParams(ref: string, order: Order) {
 }
 
 /** The parameters of the write an event change asks for (insertFromEvent / updateFromEvent), if any. */
-export function writeParams(change: EventChange, now: number): Record<string, unknown> | undefined {
+export function writeParams(change: EventChange, now: number, renewsRef: string | null = null): Record<string, unknown> | undefined {
   switch (change.kind) {
     case 'insert':
-      return { ...change.values, ref: newOrderRef(), now };
+      return { ...change.values, ref: newOrderRef(), renews_ref: renewsRef, now };
     case 'update':
       return { ...change.values, ref: change.ref, now };
     case 'none':
@@ -106,6 +150,7 @@ export const INQUIRIES = {
 export const KV = {
   get: 'SELECT value, updated_at FROM kv WHERE key = @key',
   put: 'INSERT INTO kv (key, value, updated_at) VALUES (@key, @value, @now) ON CONFLICT (key) DO UPDATE SET value = excluded.value, updated_at = excluded.updated_at',
+  delete: 'DELETE FROM kv WHERE key = @key',
   putIfAbsent: 'INSERT INTO kv (key, value, updated_at) VALUES (@key, @value, @now) ON CONFLICT (key) DO NOTHING',
   // Taken when free, renewed by its holder, taken over once the holder stopped renewing.
   lease: `INSERT INTO kv (key, value, updated_at) VALUES (@key, @value, @now)

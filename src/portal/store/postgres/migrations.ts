@@ -6,7 +6,7 @@ import type pg from 'pg';
  * SQLite; times are BIGINT milliseconds since the epoch.
  */
 export const POSTGRES_MIGRATIONS: readonly string[] = [
-  /* 1: what SQLite has at its versions 1, 2 and 4 (the outbox lease) */ `
+  /* 1: what SQLite has at its versions 1, 2 and 5 (the outbox lease) */ `
   CREATE TABLE orders (
     ref              TEXT PRIMARY KEY,
     api_order_id     BIGINT UNIQUE,
@@ -99,6 +99,13 @@ export const POSTGRES_MIGRATIONS: readonly string[] = [
   ALTER TABLE inquiries ADD COLUMN handled_by TEXT;     -- the admin's sign-in name
   CREATE INDEX inquiries_open ON inquiries (fast_track, id) WHERE handled_at IS NULL;
   CREATE INDEX orders_status ON orders (status, updated_at);
+  `,
+  /* 3: SQLite's 4 — monthly subscriptions (beyond the spec) and the customer's email */ `
+  ALTER TABLE orders ADD COLUMN customer_email TEXT;
+  ALTER TABLE orders ADD COLUMN api_subscription_id BIGINT;  -- mintbot's subscription id
+  -- pending | active | cancelled | payment_failed | expired; NULL for a one-off order
+  ALTER TABLE orders ADD COLUMN subscription_status TEXT;
+  CREATE UNIQUE INDEX orders_api_subscription ON orders (api_subscription_id) WHERE api_subscription_id IS NOT NULL;
   `,
 ];
 

@@ -1,8 +1,9 @@
 import type pg from 'pg';
-import type { EventType, Order, ReceivedOrderPayload } from '../../../contract/index.js';
+import { formatApiTime, type EventType, type Order, type ReceivedOrderPayload, type Subscription, type SubscriptionStatus } from '../../../contract/index.js';
 import { CHECKOUT_WINDOW_MS, newOrderRef, REF_PATTERN, type NewOrder, type OrderRow, type OrderStore } from '../../orders/store.js';
+import { nextSubscriptionStatus } from '../../orders/subscription.js';
 import { apiOrderChange, eventChange, rowForEvent, type EventOrderInsert, type EventOrderRow } from '../../orders/writer.js';
-import { createdParams, ORDERS } from '../queries.js';
+import { createdParams, creatingParams, ORDERS, subscriptionCreatedParams } from '../queries.js';
 import { PgSql, transaction } from './sql.js';
 
 // Another process may be changing the same order: a read that decides a write locks the row.
@@ -29,7 +30,7 @@ export class PgOrderStore implements OrderStore {
 
   async insertCreating(order: NewOrder): Promise<OrderRow | undefined> {
     const ref = newOrderRef();
-    const changed = await this.sql.run(ORDERS.insertCreating, { ...order, clientKey: order.clientKey ?? null, ref, now: Date.now() });
+    const changed = await this.sql.run(ORDERS.insertCreating, creatingParams(ref, order));
     return changed === 1 ? this.sql.get<OrderRow>(ORDERS.byRef, { ref }) : undefined;
   }
 
@@ -45,21 +46,35 @@ export class PgOrderStore implements OrderStore {
     await this.sql.run(ORDERS.markCreateFailed, { ref, message, now: Date.now() });
   }
 
+  async markSubscriptionCreated(ref: string, subscription: Subscription): Promise<void> {
+    const now = Date.now();
+    await transaction(this.pool, async (tx) => {
+      await tx.run(ORDERS.markSubscriptionCreated, subscriptionCreatedParams(ref, subscription, now));
+      await applySubscriptionIn(tx, ref, subscription.status, now);
+    });
+  }
+
+  async applySubscription(ref: string, subscription: Subscription): Promise<void> {
+    await transaction(this.pool, (tx) => applySubscriptionIn(tx, ref, subscription.status, Date.now()));
+  }
+
   async openUnpaidBy(clientKey: string): Promise<number> {
     return (await this.sql.get<{ n: number }>(ORDERS.openUnpaidBy, { clientKey, since: Date.now() - CHECKOUT_WINDOW_MS }))!.n;
   }
 
   pollable(limit: number): Promise<OrderRow[]> {
-    return this.sql.all<OrderRow>(ORDERS.pollable, { limit });
+    return this.sql.all<OrderRow>(ORDERS.pollable, { limit, nowApi: formatApiTime(Date.now()) });
   }
 
   applyApiOrder(ref: string, order: Order): Promise<boolean> {
     return transaction(this.pool, async (tx) => {
       const row = await tx.get<OrderRow>(BY_REF_FOR_UPDATE, { ref });
-      const change = row && apiOrderChange(row, order);
-      if (!change) return false;
-      await tx.run(ORDERS.applyApiOrder, { ref, ...change, now: Date.now() });
-      return true;
+      if (!row) return false;
+      const change = apiOrderChange(row, order);
+      const subscription = nextSubscriptionStatus(row.subscription_status, order.subscription_status);
+      if (change) await tx.run(ORDERS.applyApiOrder, { ref, ...change, now: Date.now() });
+      if (subscription !== row.subscription_status) await tx.run(ORDERS.subscriptionStatus, { ref, status: subscription, now: Date.now() });
+      return change !== undefined || subscription !== row.subscription_status;
     });
   }
 
@@ -69,16 +84,26 @@ export class PgOrderStore implements OrderStore {
    * decides on them in memory, one event after the other, and the final rows are written in one
    * statement. Returns, per event, whether it changed its order's status.
    */
-  async applyEvents(tx: PgSql, events: readonly EventToApply[], rows: EventOrderRow[], now: number): Promise<boolean[]> {
-    const byRef = new Map<string, EventOrderRow>(rows.map((r) => [r.ref, r]));
-    const inserts = new Map<string, EventOrderRow & EventOrderInsert>();
+  async applyEvents(tx: PgSql, events: readonly EventToApply[], rows: TouchedRow[], now: number): Promise<boolean[]> {
+    const byRef = new Map<string, TouchedRow>(rows.map((r) => [r.ref, r]));
+    const inserts = new Map<string, TouchedRow & EventOrderInsert & { renews_ref: string | null }>();
     const updated = new Set<string>();
     const results = events.map(({ eventId, type, order }) => {
       const refRow = order.external_id ? byRef.get(order.external_id) : undefined;
       const row = rowForEvent(refRow, order.id, () => [...byRef.values()].find((r) => r.api_order_id === order.id));
+      // A subscription's orders report its state; its first order's row holds it (as on SQLite).
+      const subscription = order.subscription_id === undefined ? undefined : [...byRef.values()].find((r) => r.api_subscription_id === order.subscription_id);
+      if (subscription) {
+        const next = nextSubscriptionStatus(subscription.subscription_status, order.subscription_status);
+        if (next !== subscription.subscription_status) {
+          subscription.subscription_status = next;
+          updated.add(subscription.ref);
+        }
+      }
       const change = eventChange(row, eventId, type, order);
       if (change.kind === 'insert') {
-        const inserted = { ...change.values, ref: newOrderRef() };
+        // A renewal mintbot made on its own gets a row that says what it renews.
+        const inserted = { ...change.values, ref: newOrderRef(), renews_ref: subscription?.ref ?? null, api_subscription_id: null, subscription_status: null };
         byRef.set(inserted.ref, inserted);
         inserts.set(inserted.ref, inserted);
         return true;
@@ -94,6 +119,17 @@ export class PgOrderStore implements OrderStore {
     }
     return results;
   }
+}
+
+/** A row TOUCHED_ORDERS reads: what the writer decides on, and the subscription it may hold. */
+export type TouchedRow = EventOrderRow & { api_subscription_id: number | null; subscription_status: SubscriptionStatus | null };
+
+/** Within `tx`: the subscription state moves forward only (see nextSubscriptionStatus). */
+async function applySubscriptionIn(tx: PgSql, ref: string, reported: SubscriptionStatus | undefined, now: number): Promise<void> {
+  const row = await tx.get<OrderRow>(BY_REF_FOR_UPDATE, { ref });
+  if (!row) return;
+  const next = nextSubscriptionStatus(row.subscription_status, reported);
+  if (next !== row.subscription_status) await tx.run(ORDERS.subscriptionStatus, { ref, status: next, now });
 }
 
 export interface EventToApply {
@@ -117,9 +153,11 @@ const UPDATE_COLUMNS: Columns = [
   ['error_step', 'text'],
   ['error_message', 'text'],
   ['last_event_ms', 'bigint'],
+  ['subscription_status', 'text'],
 ];
 const INSERT_COLUMNS: Columns = [
   ...UPDATE_COLUMNS,
+  ['renews_ref', 'text'],
   ['tier', 'text'],
   ['duration_months', 'integer'],
   ['credit_usd', 'integer'],
@@ -136,8 +174,9 @@ const unnest = (prefix: string, columns: Columns) =>
  * processes writing the same orders queue instead of deadlocking. A CTE: the webhook store runs
  * it in the statement that stores the events, `@refs` and `@ids` being the events' refs and ids.
  */
-export const TOUCHED_ORDERS = `SELECT ${names(UPDATE_COLUMNS)} FROM orders
-  WHERE ref = ANY(@refs::text[]) OR api_order_id = ANY(@ids::bigint[]) ORDER BY ref FOR UPDATE`;
+export const TOUCHED_ORDERS = `SELECT ${names(UPDATE_COLUMNS)}, api_subscription_id FROM orders
+  WHERE ref = ANY(@refs::text[]) OR api_order_id = ANY(@ids::bigint[]) OR api_subscription_id = ANY(@subs::bigint[])
+  ORDER BY ref FOR UPDATE`;
 
 // New rows and changed rows in one statement (either list may be empty).
 const WRITE_MANY = `WITH inserted AS (

@@ -2,8 +2,7 @@ import type pg from 'pg';
 import { REJECTED_KEEP, type BatchResult, type IncomingEvent, type IngestOutcome, type RejectedDelivery, type WebhookEventStore } from '../../webhooks/store.js';
 import { eventInsert, rejectedParams, WEBHOOK_EVENTS } from '../queries.js';
 import { asError } from '../sqlite/webhook-events.js';
-import type { EventOrderRow } from '../../orders/writer.js';
-import { TOUCHED_ORDERS, type EventToApply, type PgOrderStore } from './orders.js';
+import { TOUCHED_ORDERS, type EventToApply, type PgOrderStore, type TouchedRow } from './orders.js';
 import { transaction, type PgSql } from './sql.js';
 
 /**
@@ -99,10 +98,11 @@ export class PgWebhookEventStore implements WebhookEventStore {
     // In event-id order, so two batches holding the same ids wait on each other instead of deadlocking.
     const rows = parsed.map((p) => p.params).sort((a, b) => (a.eventId < b.eventId ? -1 : a.eventId > b.eventId ? 1 : 0));
     const orders = parsed.flatMap((p) => (p.applies ? [p.applies.order] : []));
-    const result = await tx.get<{ stored: string[] | null; rows: EventOrderRow[] | null }>(STORE_AND_READ, {
+    const result = await tx.get<{ stored: string[] | null; rows: TouchedRow[] | null }>(STORE_AND_READ, {
       ...eventColumns(rows),
       refs: [...new Set(orders.flatMap((o) => (o.external_id ? [o.external_id] : [])))],
       ids: [...new Set(orders.map((o) => o.id))],
+      subs: [...new Set(orders.flatMap((o) => (o.subscription_id === undefined ? [] : [o.subscription_id])))],
     });
     const stored = new Set(result?.stored ?? []);
     const outcomes: IngestOutcome[] = [];
