@@ -104,4 +104,7 @@ export const PORTAL_MIGRATIONS: readonly string[] = [
   ALTER TABLE orders ADD COLUMN subscription_status TEXT;
   CREATE UNIQUE INDEX orders_api_subscription ON orders (api_subscription_id) WHERE api_subscription_id IS NOT NULL;
   `,
+  /* 5: the admin's "needs attention" view finds subscriptions whose payment failed without reading every order */ `
+  CREATE INDEX orders_subscription_failed ON orders (updated_at) WHERE subscription_status = 'payment_failed';
+  `,
 ];
