@@ -14,7 +14,7 @@ import {
   type RejectedRow,
   type Total,
 } from '../admin/queries.js';
-import { CHECKOUT_WINDOW_MS } from '../orders/store.js';
+import { CHECKOUT_WINDOW_MS, type OrderRow as StoredOrderRow } from '../orders/store.js';
 import { KV, ORDER_COLUMNS, ORDERS } from './queries.js';
 import type { Params, Sql } from './sql.js';
 
@@ -188,6 +188,7 @@ export class SqlAdminReads implements AdminReads {
   private readonly orderBatch: string;
   private readonly inquiryBatch: string;
   private readonly failedDeploys: string;
+  private readonly failedSubscriptions: string;
   private readonly bursts: string;
   private readonly fastTrackDue: string;
   private readonly typesSeen: string;
@@ -218,6 +219,9 @@ export class SqlAdminReads implements AdminReads {
     const rules = ATTENTION_RULES;
     this.failedDeploys = `SELECT ${dialect.orderKey} AS key, ${ORDER_COLUMNS} FROM orders
       WHERE status = 'failed' AND updated_at >= @since ORDER BY updated_at DESC LIMIT ${rules.listLimit}`;
+    // Served by the partial index orders_subscription_failed (updated_at) WHERE subscription_status = 'payment_failed'.
+    this.failedSubscriptions = `SELECT ${ORDER_COLUMNS} FROM orders
+      WHERE subscription_status = 'payment_failed' AND updated_at >= @since ORDER BY updated_at DESC LIMIT ${rules.listLimit}`;
     // Constants inlined: SQLite binds JavaScript numbers as REAL, and REAL division would not bucket.
     this.bursts = `SELECT reason, count(*) AS count, min(received_at) AS first, max(received_at) AS last
       FROM rejected_deliveries WHERE received_at >= @since
@@ -314,12 +318,13 @@ export class SqlAdminReads implements AdminReads {
   }
 
   async attention(now: number): Promise<Attention> {
-    const [failedDeploys, rejectedBursts, fastTrackDue] = await Promise.all([
+    const [failedDeploys, failedSubscriptions, rejectedBursts, fastTrackDue] = await Promise.all([
       this.sql.all<OrderRow>(this.failedDeploys, { since: now - ATTENTION_RULES.failedDeployWindowMs }),
+      this.sql.all<StoredOrderRow>(this.failedSubscriptions, { since: now - ATTENTION_RULES.failedSubscriptionWindowMs }),
       this.sql.all<RejectedBurst>(this.bursts, { since: now - ATTENTION_RULES.burstLookbackMs }),
       this.sql.all<InquiryRow>(this.fastTrackDue, { before: now - (ATTENTION_RULES.fastTrackPromiseMs - ATTENTION_RULES.fastTrackWarnMs) }),
     ]);
-    return { failedDeploys, rejectedBursts, fastTrackDue };
+    return { failedDeploys, failedSubscriptions, rejectedBursts, fastTrackDue };
   }
 
   /** A table read in key order, BATCH rows per statement, so no cursor stays open across awaits. */

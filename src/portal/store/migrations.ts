@@ -104,7 +104,10 @@ export const PORTAL_MIGRATIONS: readonly string[] = [
   ALTER TABLE orders ADD COLUMN subscription_status TEXT;
   CREATE UNIQUE INDEX orders_api_subscription ON orders (api_subscription_id) WHERE api_subscription_id IS NOT NULL;
   `,
-  /* 5: outbox claims, so several senders on one database never send a row at once */ `
+  /* 5: the admin's "needs attention" view finds subscriptions whose payment failed without reading every order */ `
+  CREATE INDEX orders_subscription_failed ON orders (updated_at) WHERE subscription_status = 'payment_failed';
+  `,
+  /* 6: outbox claims, so several senders on one database never send a row at once */ `
   ALTER TABLE inquiry_outbox ADD COLUMN lease_until INTEGER;  -- a sender holds the row until then
   `,
 ];

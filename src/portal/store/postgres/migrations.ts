@@ -6,7 +6,7 @@ import type pg from 'pg';
  * SQLite; times are BIGINT milliseconds since the epoch.
  */
 export const POSTGRES_MIGRATIONS: readonly string[] = [
-  /* 1: what SQLite has at its versions 1, 2 and 5 (the outbox lease) */ `
+  /* 1: what SQLite has at its versions 1, 2 and 6 (the outbox lease) */ `
   CREATE TABLE orders (
     ref              TEXT PRIMARY KEY,
     api_order_id     BIGINT UNIQUE,
@@ -106,6 +106,9 @@ export const POSTGRES_MIGRATIONS: readonly string[] = [
   -- pending | active | cancelled | payment_failed | expired; NULL for a one-off order
   ALTER TABLE orders ADD COLUMN subscription_status TEXT;
   CREATE UNIQUE INDEX orders_api_subscription ON orders (api_subscription_id) WHERE api_subscription_id IS NOT NULL;
+  `,
+  /* 4: SQLite's 5 — "needs attention" finds subscriptions whose payment failed without reading every order */ `
+  CREATE INDEX orders_subscription_failed ON orders (updated_at) WHERE subscription_status = 'payment_failed';
   `,
 ];
 
