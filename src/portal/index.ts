@@ -1,5 +1,6 @@
 import { createServer, type RequestListener, type Server } from 'node:http';
 import type { Dispatcher } from 'undici';
+import { warnIfUntrustedProxy } from '../lib/client-ip.js';
 import { createLogger, type Logger } from '../lib/logger.js';
 import { closeServer, listen } from '../lib/net.js';
 import { createViews } from '../lib/views.js';
@@ -84,6 +85,7 @@ export function createPortal(config: PortalConfig, options: PortalOptions = {}):
   // GET / and /buy: pre-rendered pages with the same headers, without Express's per-request cost.
   const shopFastPath = createShopFastPath(deps);
   const handler: RequestListener = withAccessLog(logger, (req, res) => {
+    warnIfUntrustedProxy(req, config.trustProxy, logger);
     const url = req.url ?? '';
     if (req.method === 'POST' && url.startsWith(WEBHOOK_PATH) && (url.length === WEBHOOK_PATH.length || url[WEBHOOK_PATH.length] === '?')) {
       webhook(req, res);
