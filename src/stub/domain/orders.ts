@@ -82,7 +82,8 @@ export class OrderService {
     });
   }
 
-  pay(sessionId: string, cardNumber: string): PayOutcome {
+  /** `cardNumber` is null for a free order (nothing to charge, so no test card applies). */
+  pay(sessionId: string, cardNumber: string | null): PayOutcome {
     const order = this.store.orders.bySession(sessionId);
     if (!order) return { kind: 'not_found' };
     if (order.status !== 'awaiting_payment') return { kind: 'not_awaiting_payment', order };
