@@ -24,7 +24,7 @@ if (isMainThread) {
   db.pragma('journal_mode = WAL');
   db.exec('CREATE TABLE IF NOT EXISTS t (x)');
   let alive = [];
-  (async () => {
+  const run = async () => {
     for (let round = 0; round < Number(rounds); round++) {
       alive = churn(db, 20_500);
       globalThis.gc({ type: round % 2 ? 'major' : 'minor', execution: 'async' });
@@ -37,7 +37,11 @@ if (isMainThread) {
       });
     }
     process.stdout.write(`done ${rounds} rounds, ${alive.length} statements still alive\n`);
-  })();
+  };
+  run().catch((err) => {
+    console.error(err);
+    process.exitCode = 1;
+  });
 } else {
   const Database = require(workerData.driver);
   const db = new Database(workerData.path);
