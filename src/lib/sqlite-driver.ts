@@ -13,7 +13,20 @@ export const SQLITE_DRIVER_PACKAGE = Number(process.versions.node.split('.')[0])
 const require = createRequire(import.meta.url);
 
 /** The chosen driver's entry file, for a worker thread or child process that must load the same driver. */
-export const SQLITE_DRIVER_PATH: string = require.resolve(SQLITE_DRIVER_PACKAGE);
+export const SQLITE_DRIVER_PATH: string = resolveDriver();
+
+function resolveDriver(): string {
+  try {
+    return require.resolve(SQLITE_DRIVER_PACKAGE);
+  } catch (err) {
+    // 12 is an optional dependency (Node 24 installs must not fail on building it), so on Node 20
+    // a failed native build shows up here rather than at npm install.
+    throw new Error(
+      `${SQLITE_DRIVER_PACKAGE} is not installed. On Node ${process.versions.node} the app needs it; its native build needs a C++ toolchain (python3, make, g++) when no prebuilt binary downloads. Install one and run npm install again, or use Node 22+.`,
+      { cause: err },
+    );
+  }
+}
 
 const Database = require(SQLITE_DRIVER_PATH) as typeof BetterSqlite3;
 
