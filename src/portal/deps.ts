@@ -1,5 +1,6 @@
 import type { Eta } from 'eta';
 import type { Logger } from '../lib/logger.js';
+import type { I18n } from './i18n/index.js';
 import type { PortalConfig } from './config.js';
 import type { MintOfficeClient } from './mintoffice/client.js';
 import type { PortalMetrics } from './metrics/metrics.js';
@@ -21,6 +22,8 @@ export interface PortalDeps {
   api: MintOfficeClient;
   settings: SettingsCache;
   views: Eta;
+  /** The shop's languages and their message catalogues (locales/). */
+  i18n: I18n;
   /** Prometheus metrics (GET /metrics); features record what happens through it. */
   metrics: PortalMetrics;
   /** The shop's pre-rendered pages (one instance: the fast path and the router share its cache). */

@@ -12,6 +12,8 @@ import { MintOfficeClient } from './mintoffice/client.js';
 import { SettingsCache } from './mintoffice/settings-cache.js';
 import { OrderPoller } from './orders/poller.js';
 import { createShopFastPath } from './shop/fast-path.js';
+import { loadPlans } from './shop/plans.js';
+import { I18n } from './i18n/index.js';
 import { InquiryNotifier } from './partners/notifier.js';
 import { ShopPages } from './shop/pages.js';
 import { openPortalDb } from './store/db.js';
@@ -70,8 +72,11 @@ export function createPortal(config: PortalConfig, options: PortalOptions = {}):
   const settings = new SettingsCache(api, db, logger, config.settingsRefreshMs);
   const views = createViews({ cache: true });
   // A broken plans file throws ConfigError here, at start-up.
-  const shopPages = new ShopPages({ config, settings, views });
-  const deps: PortalDeps = { config, db, stores, logger, api, settings, views, shopPages, metrics };
+  const plans = loadPlans(config.plansFile);
+  // The shop speaks every language the plans file lists that has a catalogue in locales/.
+  const i18n = new I18n(plans.languages.map((l) => l.code));
+  const shopPages = new ShopPages({ config, settings, views, i18n }, plans);
+  const deps: PortalDeps = { config, db, stores, logger, api, settings, views, i18n, shopPages, metrics };
   // One receiver (one batch queue): node:http serves it directly, the Express app mounts the same one.
   // While the WAL file is at WAL_LIMIT_MB, the receiver holds events back until it is reset.
   const webhook = createWebhookHandler(deps, { holdBack: walOverLimit(db, config.walLimitBytes) });

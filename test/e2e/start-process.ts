@@ -20,7 +20,7 @@ export const START_FLAGS = (JSON.parse(readFileSync(join(REPO, 'package.json'), 
 export function buildForTest(): { main: string; dir: string } {
   const dir = mkdtempSync(join(tmpdir(), 'portal-build-'));
   buildSync({ absWorkingDir: REPO, entryPoints: ['src/**/*.ts'], outdir: join(dir, 'dist'), outbase: '.', format: 'esm', platform: 'node', target: 'node20', logLevel: 'error' });
-  for (const link of ['views', 'public', 'node_modules']) symlinkSync(join(REPO, link), join(dir, link));
+  for (const link of ['views', 'public', 'locales', 'node_modules']) symlinkSync(join(REPO, link), join(dir, link));
   writeFileSync(join(dir, 'package.json'), JSON.stringify({ type: 'module' }));
   return { main: join(dir, 'dist', 'src', 'main.js'), dir };
 }

@@ -24,9 +24,13 @@ export interface WatchedPage {
   problems: string[];
 }
 
-/** A fresh context and page whose console errors and page errors are collected. */
-export async function watchedPage(browser: Browser, viewport = { width: 390, height: 844 }): Promise<WatchedPage> {
-  const context = await browser.newContext({ viewport });
+/** A fresh context and page whose console errors and page errors are collected; `options` may set the browser's locale or turn script off. */
+export async function watchedPage(
+  browser: Browser,
+  viewport = { width: 390, height: 844 },
+  options: { locale?: string; javaScriptEnabled?: boolean } = {},
+): Promise<WatchedPage> {
+  const context = await browser.newContext({ viewport, ...options });
   const page = await context.newPage();
   const problems: string[] = [];
   page.on('console', (message) => {

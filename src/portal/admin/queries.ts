@@ -45,12 +45,70 @@ export interface EventFilter {
   q?: string | undefined;
 }
 
+/** Counts of filtered sets stop here: a search or a filter never reads more than this to count. */
+export const COUNT_CAP = 10_000;
+
+/** A total to show: exact, or "more than COUNT_CAP" (capped). */
+export interface Total {
+  count: number;
+  capped: boolean;
+}
+
+/** Which inquiries a page shows. */
+export interface InquiryFilter {
+  handled: 'open' | 'handled' | 'all';
+  fastTrackOnly: boolean;
+}
+
+/** A run of refused deliveries for one reason (see AttentionRules). */
+export interface RejectedBurst {
+  reason: string;
+  count: number;
+  first: number;
+  last: number;
+}
+
 /**
- * Every read the admin console makes; pages are keyset pages (no OFFSET, no COUNT(*)). The SQLite
+ * Everything on the "needs attention" view, one field per kind: to add a kind (e.g. subscriptions
+ * whose payment failed), add a field here, its query in the store, and a section in
+ * views/admin/attention.eta; attentionCount() then counts it for the tab.
+ */
+export interface Attention {
+  /** Orders whose agent failed to come up, changed within the last 30 days, newest first. */
+  failedDeploys: OrderRow[];
+  /** At least 5 refusals for one reason within one 10-minute bucket, in the last 24 hours. */
+  rejectedBursts: RejectedBurst[];
+  /** Open fast-track inquiries with less than 4 of their 24 hours left, or overdue; oldest first. */
+  fastTrackDue: InquiryRow[];
+}
+
+export const ATTENTION_RULES = {
+  failedDeployWindowMs: 30 * 86_400_000,
+  burstMin: 5,
+  burstBucketMs: 10 * 60_000,
+  burstLookbackMs: 86_400_000,
+  fastTrackPromiseMs: 24 * 3_600_000,
+  fastTrackWarnMs: 4 * 3_600_000,
+  listLimit: 50,
+} as const;
+
+/** How many things need attention (the tab's badge). */
+export function attentionCount(a: Attention): number {
+  return a.failedDeploys.length + a.rejectedBursts.length + a.fastTrackDue.length;
+}
+
+/**
+ * Every read the admin console makes; pages are keyset pages (no OFFSET, no COUNT(*) of a whole
+ * table per page view). The SQLite
  * implementation is src/portal/store/sqlite/admin-reads.ts.
  */
 export interface AdminReads {
   eventsPage(filter: EventFilter, cursor: Cursor, size: number): Promise<KeysetPage<EventRow>>;
+  /**
+   * How many events the filter matches: exact for all events or one type, capped at COUNT_CAP for
+   * a search. Must not be a full COUNT(*) per call: the table holds millions of rows.
+   */
+  eventTotal(filter: EventFilter): Promise<Total>;
   /** The event types seen so far (bounded), for the filter. */
   eventTypes(): Promise<string[]>;
   /**
@@ -62,7 +120,13 @@ export interface AdminReads {
   orders(cursor: Cursor, size: number): Promise<KeysetPage<OrderRow>>;
   /** Orders placed in the last 24 hours that still hold a deploy slot without being paid. */
   unpaidOpen(): Promise<number>;
+  ordersTotal(): Promise<Total>;
+  /** Every order, oldest first, read in batches (CSV export: memory stays flat). */
+  allOrders(): AsyncIterable<OrderRow>;
+  /** Every inquiry, oldest first, read in batches (CSV export). */
+  allInquiries(): AsyncIterable<InquiryRow>;
+  attention(now: number): Promise<Attention>;
   /** One order with its event timeline (oldest first, bounded). */
   order(ref: string): Promise<{ order: OrderRow; events: EventRow[] } | undefined>;
-  inquiries(fastTrackOnly: boolean, cursor: Cursor, size: number): Promise<KeysetPage<InquiryRow>>;
+  inquiries(filter: InquiryFilter, cursor: Cursor, size: number): Promise<KeysetPage<InquiryRow> & { total: Total }>;
 }

@@ -3,11 +3,13 @@ import { formatApiTime } from '../../contract/index.js';
 import type { PortalDeps } from '../deps.js';
 import { httpUrlOrNull } from '../../lib/http-url.js';
 import { STATUS_TONE, type StatusTone } from '../orders/status.js';
+import { ago, eventName, money, payloadFacts, planLabel, providerName, reasonName, statusName, timeLeft, words } from './labels.js';
 
-export type AdminTab = 'events' | 'rejected' | 'orders' | 'partner' | 'dns' | 'inquiries';
+export type AdminTab = 'events' | 'attention' | 'rejected' | 'orders' | 'partner' | 'dns' | 'inquiries';
 
 export const TABS: ReadonlyArray<{ id: AdminTab; label: string; href: string }> = [
   { id: 'events', label: 'Events', href: '/admin' },
+  { id: 'attention', label: 'Needs attention', href: '/admin/attention' },
   { id: 'rejected', label: 'Rejected', href: '/admin/rejected' },
   { id: 'orders', label: 'Orders', href: '/admin/orders' },
   { id: 'partner', label: 'Partner', href: '/admin/partner' },
@@ -20,10 +22,23 @@ export const fmt = {
   time(ms: number | null | undefined): string {
     return typeof ms === 'number' && Number.isFinite(ms) ? `${formatApiTime(ms)} UTC` : '—';
   },
-  money(cents: number | null | undefined, currency: string | null | undefined = 'usd'): string {
-    if (typeof cents !== 'number') return '—';
-    const amount = (cents / 100).toFixed(2);
-    return (currency ?? 'usd').toLowerCase() === 'usd' ? `$${amount}` : `${amount} ${(currency ?? '').toUpperCase()}`;
+  /** For <time datetime>: ISO 8601. */
+  iso(ms: number): string {
+    return new Date(ms).toISOString();
+  },
+  ago,
+  timeLeft,
+  money,
+  eventName,
+  statusName,
+  reasonName,
+  providerName,
+  words,
+  planLabel,
+  payloadFacts,
+  /** "1,234" */
+  count(n: number): string {
+    return n.toLocaleString('en-US');
   },
   /** The payload pretty-printed; a body that is not JSON (it always is once stored) as it came. */
   pretty(payload: string): string {

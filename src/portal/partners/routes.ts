@@ -2,8 +2,10 @@ import express, { Router, type ErrorRequestHandler, type Request, type RequestHa
 import { clientIp } from '../../lib/client-ip.js';
 import { refuseDeepJson, TOO_DEEP_MESSAGE } from '../../lib/json-depth.js';
 import type { PortalDeps } from '../deps.js';
+import { pageLanguage, plainQuery, requestLanguage } from '../http/language.js';
 import { renderPage } from '../http/render.js';
-import { HONEYPOT_FIELD, LIMITS, PARTNER_TYPES, FAST_TRACK_TYPES, SUCCESS_MESSAGES, type FieldError } from './inquiry.js';
+import type { Translator } from '../i18n/index.js';
+import { HONEYPOT_FIELD, LIMITS, PARTNER_TYPES, FAST_TRACK_TYPES, type FieldError } from './inquiry.js';
 import { FAILED_MESSAGE, InquiryService, rateLimitMessage } from './service.js';
 
 /** Far above the largest valid inquiry (~45 KB fully escaped), far below anything abusive. */
@@ -81,10 +83,10 @@ export function partnersRouter(deps: PortalDeps, options: PartnersRouterOptions 
         return;
       case 'rate_limited':
         res.setHeader('Retry-After', String(outcome.retryAfterSeconds));
-        renderPartners(deps, req, res, { values, formError: `${rateLimitMessage(outcome.retryAfterSeconds)}.` }, 429);
+        renderPartners(deps, req, res, { values, formError: { key: 'partners.rateLimited', values: { seconds: outcome.retryAfterSeconds } } }, 429);
         return;
       case 'failed':
-        renderPartners(deps, req, res, { values, formError: `${FAILED_MESSAGE}. Nothing was sent: please try again in a moment.` }, 500);
+        renderPartners(deps, req, res, { values, formError: { key: 'partners.failed' } }, 500);
     }
   });
   router.use('/partners', ((err, req, res, next) => {
@@ -93,7 +95,7 @@ export function partnersRouter(deps: PortalDeps, options: PartnersRouterOptions 
     logRefusal(deps, req, status, err);
     if (res.headersSent) return res.end();
     res.setHeader('Cache-Control', 'no-store');
-    renderPartners(deps, req, res, { formError: `${message}.` }, status);
+    renderPartners(deps, req, res, { formError: { key: bodyErrorKey(status), values: { message } } }, status);
   }) as ErrorRequestHandler);
 
   return router;
@@ -160,35 +162,62 @@ function typedValues(body: unknown): FormValues {
 interface PageState {
   values?: FormValues;
   errors?: FieldError[];
-  formError?: string;
+  formError?: { key: string; values?: Record<string, string | number> };
   sent?: 'fast-track' | 'standard' | undefined;
 }
 
+/** A refused body (too large, not a form) in the page's words. */
+function bodyErrorKey(status: number): string {
+  return status === 413 ? 'errors.too_large' : status === 415 ? 'errors.unsupported_type' : 'errors.bad_request';
+}
+
+/**
+ * The validator's English sentence for a field (the JSON API's words, fixed by the spec) as the
+ * page's words in the customer's language.
+ */
+function fieldMessage(e: FieldError, tr: Translator): string {
+  const field = e.field ?? 'form';
+  const label = tr.t(`partners.field.${field === 'form' ? 'message' : field}`);
+  if (/ is required$/.test(e.message)) return tr.t('partners.error.required', { field: label });
+  if (/ must be at most \d+ characters$/.test(e.message)) return tr.t('partners.error.tooLong', { field: label, max: Number(/(\d+)/.exec(e.message)![1]) });
+  if (/control characters$/.test(e.message)) return tr.t('partners.error.control', { field: label });
+  if (field === 'email') return tr.t('partners.error.email');
+  if (field === 'website') return tr.t('partners.error.website');
+  if (field === 'type') return tr.t('partners.error.type');
+  return tr.t('partners.error.invalid', { field: label });
+}
+
 function renderPartners(deps: PortalDeps, req: Request, res: Response, state: PageState, status = 200): void {
+  const lang = requestLanguage(deps.i18n, req, res);
+  const language = pageLanguage(deps.i18n, lang, '/partners', plainQuery(req.originalUrl, ['type', 'sent']));
+  const { tr } = language;
   const fieldErrors: Record<string, string> = {};
-  let formError = state.formError;
+  let formError = state.formError ? tr.t(state.formError.key, state.formError.values) : undefined;
   for (const e of state.errors ?? []) {
-    if (e.field) fieldErrors[e.field] = e.message;
-    else formError ??= e.message;
+    if (e.field) fieldErrors[e.field] = fieldMessage(e, tr);
+    else formError ??= tr.t('errors.form_unreadable');
   }
   const errorCount = Object.keys(fieldErrors).length;
+  const types = PARTNER_TYPES.map((t) => ({ id: t.id, label: tr.t(`partners.types.${t.id}.label`), description: tr.t(`partners.types.${t.id}.description`) }));
   renderPage(
     deps,
     req,
     res,
     'portal/partners',
     {
-      title: 'Become a partner',
-      types: PARTNER_TYPES,
+      title: tr.t('partners.title'),
+      types,
       fastTrackTypes: FAST_TRACK_TYPES,
       values: state.values ?? {},
       fieldErrors,
-      errorSummary: errorCount > 0 ? `Please correct ${errorCount === 1 ? 'the field' : `the ${errorCount} fields`} marked below.` : undefined,
+      errorSummary: errorCount > 0 ? tr.t('partners.errorSummary', { count: errorCount }) : undefined,
       formError,
-      sentMessage: state.sent === 'fast-track' ? SUCCESS_MESSAGES.fastTrack : state.sent === 'standard' ? SUCCESS_MESSAGES.standard : undefined,
+      requestId: req.id,
+      sentMessage: state.sent === 'fast-track' ? tr.t('partners.sent.fastTrack') : state.sent === 'standard' ? tr.t('partners.sent.standard') : undefined,
       limits: LIMITS,
       honeypotField: HONEYPOT_FIELD,
     },
+    language,
     status,
   );
 }

@@ -31,6 +31,8 @@ export interface InquiryRow {
   fast_track: number;
   client_ip: string | null;
   created_at: number;
+  handled_at: number | null;
+  handled_by: string | null;
 }
 
 /** A row of `inquiry_outbox` as the database returns it. */
@@ -77,6 +79,8 @@ export interface InquiryStore {
    */
   save(inquiry: Omit<StoredInquiry, 'id'>, notify: boolean): Promise<number>;
   get(id: number): Promise<StoredInquiry | undefined>;
+  /** An admin marks an inquiry handled (or open again, with null). Resolves whether it exists. */
+  markHandled(id: number, handled: { at: number; by: string } | null): Promise<boolean>;
   outbox(id: number): Promise<OutboxRow | undefined>;
   /** Pending deliveries whose time has come, oldest first, with their attempt count so far. */
   due(now: number, limit: number): Promise<Array<{ inquiry: StoredInquiry; attempts: number }>>;

@@ -3,11 +3,12 @@ import type { Logger } from '../../lib/logger.js';
 import type { ApiFailure, ApiResult } from '../mintoffice/client.js';
 import type { NewOrder, OrderRow, OrderStore } from '../orders/store.js';
 import { httpUrlOrNull } from '../../lib/http-url.js';
+import { customerError, type CustomerError } from '../http/customer-errors.js';
 
 /** What the customer's POST leads to: the checkout (or status page), or a message and a status. */
 export type SubmitOutcome =
   | { kind: 'redirect'; location: string; ref: string }
-  | { kind: 'failed'; status: number; message: string; retryAfterSeconds?: number }
+  | { kind: 'failed'; error: CustomerError }
   /** The idempotency key was already used for different choices (a stale tab). */
   | { kind: 'conflict' };
 
@@ -65,7 +66,7 @@ export class Checkout {
     if (!checkoutUrl) {
       this.logger.error({ reqId: s.reqId, ref: row.ref, apiOrderId: result.value.id }, `mintoffice ${s.what}: the API's order has no usable checkout_url`);
       await this.store.markCreateFailed(row.ref, 'invalid_response: no usable checkout_url');
-      return { kind: 'failed', status: 502, message: 'The payment page could not be opened. Nothing was charged; please try again in a moment.' };
+      return { kind: 'failed', error: customerError('payment_page_failed') };
     }
     const origin = new URL(checkoutUrl).origin;
     if (!this.checkoutOrigins.includes(origin)) {
@@ -82,42 +83,40 @@ export class Checkout {
     return { kind: 'redirect', location: `${this.publicBaseUrl}/thank-you?ref=${row.ref}`, ref: row.ref };
   }
 
-  /** The customer's message and status for an API failure, plus a log line the operator can act on. */
+  /**
+   * The customer's words for an API failure (a plain message, never the API's), plus a log line
+   * with the request id that says what happened and what the operator can do.
+   */
   private describeFailure(error: ApiFailure, s: Submission): SubmitOutcome & { kind: 'failed' } {
     const log = { reqId: s.reqId, failure: error.kind };
-    const unavailable = 'Ordering is temporarily unavailable. Nothing was charged; please try again later.';
+    const failed = (e: CustomerError) => ({ kind: 'failed' as const, error: e });
     switch (error.kind) {
       case 'not_configured':
         this.logger.error(log, `cannot create ${s.what}s: MINTOFFICE_API_KEY is not set; set it to the key from MintOffice → API access`);
-        return { kind: 'failed', status: 503, message: unavailable };
+        return failed(customerError('ordering_unavailable'));
       case 'credentials':
         if (error.code === 'partner_not_live') {
           this.logger.error({ ...log, code: error.code, apiRequestId: error.requestId }, `cannot create ${s.what}s: the partner account is not live yet (partner_not_live); finish onboarding in MintOffice`);
         } else {
           this.logger.error({ ...log, code: error.code, apiRequestId: error.requestId }, `cannot create ${s.what}s: the API refused MINTOFFICE_API_KEY (${error.code}); it was probably rotated: set the current key`);
         }
-        return { kind: 'failed', status: 503, message: unavailable };
+        return failed(customerError('ordering_unavailable'));
       case 'rate_limited':
         this.logger.warn({ ...log, retryAfterSeconds: error.retryAfterSeconds }, `${s.what}: the API is rate limiting us`);
-        return {
-          kind: 'failed',
-          status: 503,
-          message: `We are very busy right now. Nothing was charged; please try again in ${error.retryAfterSeconds} seconds.`,
-          retryAfterSeconds: error.retryAfterSeconds,
-        };
+        return failed(customerError('busy', { retryAfterSeconds: error.retryAfterSeconds }));
       case 'rejected':
         if (error.code === 'quota_exceeded') {
           this.logger.error({ ...log, code: error.code, deploysUsed: error.deploysUsed, deployQuota: error.deployQuota }, `cannot create ${s.what}s: every deploy slot is in use (quota_exceeded); ask mintbot support to raise the quota`);
-          return { kind: 'failed', status: 503, message: 'Sold out: every agent slot is taken right now. Nothing was charged; please try again later.' };
+          return failed(customerError('sold_out'));
         }
         this.logger.warn({ ...log, code: error.code, status: error.status, apiRequestId: error.requestId, message: error.message }, `${s.what} refused by the API`);
-        return { kind: 'failed', status: 502, message: `The order could not be placed: ${error.message}` };
+        return failed(customerError('order_refused'));
       case 'unreachable':
         this.logger.error({ ...log, message: error.message }, `${s.what}: the mintbot API could not be reached`);
-        return { kind: 'failed', status: 502, message: 'We could not reach the payment service. Nothing was charged; please try again in a moment.' };
+        return failed(customerError('unreachable'));
       case 'invalid_response':
         this.logger.error({ ...log, status: error.status, message: error.message }, `${s.what}: the mintbot API answered in an unexpected format`);
-        return { kind: 'failed', status: 502, message: 'The payment service answered unexpectedly. Nothing was charged; please try again in a moment.' };
+        return failed(customerError('unexpected_answer'));
     }
   }
 }

@@ -4,14 +4,17 @@ import type { Response } from 'express';
 import { responseRequestId } from '../../lib/request-id.js';
 import type { PortalConfig } from '../config.js';
 import type { PortalDeps } from '../deps.js';
+import { LANGUAGE_VARY, requestLanguage } from '../http/language.js';
 import { securityHeaders } from '../http/security.js';
 
 /** The landing page may be revalidated by caches; every other shop page carries a one-time key or order data. */
 export const HOME_CACHE_CONTROL = 'no-cache';
 
-/** How the shop's Express routes send a page (the fast path below sends exactly the same). */
-export function sendHtml(res: Response, status: number, html: string | Buffer, cacheControl = 'no-store'): void {
+/** How the shop's Express routes send a page in `lang` (the fast path below sends exactly the same). */
+export function sendHtml(res: Response, status: number, html: string | Buffer, lang: string, cacheControl = 'no-store'): void {
   res.status(status).setHeader('Cache-Control', cacheControl);
+  res.setHeader('Content-Language', lang);
+  res.setHeader('Vary', LANGUAGE_VARY);
   res.type('html').send(html);
 }
 
@@ -49,9 +52,10 @@ export function captureSecurityHeaders(config: PortalConfig): Array<[string, str
 
 /**
  * GET / and GET /buy straight from node:http, in front of Express: the two pages a visitor hits
- * most, served from ShopPages' pre-rendered HTML with the same headers Express would send (request
- * id, helmet's headers, cache policy, type, length). Anything the fast path is not sure about —
- * other methods or paths, proxied HTTPS, TLS — returns false and Express answers as usual.
+ * most, served from ShopPages' pre-rendered HTML (one per language) with the same headers Express
+ * would send (request id, helmet's headers, cache policy, language, type, length). Anything the
+ * fast path is not sure about — other methods, paths or query fields (`?lang=` sets a cookie),
+ * proxied HTTPS, TLS — returns false and Express answers as usual.
  */
 export function createShopFastPath(deps: PortalDeps): (req: IncomingMessage, res: ServerResponse) => boolean {
   const pages = deps.shopPages;
@@ -66,11 +70,16 @@ export function createShopFastPath(deps: PortalDeps): (req: IncomingMessage, res
     const url = req.url ?? '';
     let body: string | Buffer;
     let cacheControl: string;
+    let lang: string;
     if (url === '/') {
-      body = pages.homePage();
+      lang = requestLanguage(deps.i18n, req, undefined);
+      body = pages.homePage(lang);
       cacheControl = HOME_CACHE_CONTROL;
     } else if (url === '/buy' || url.startsWith('/buy?')) {
-      body = pages.buyPage(url.length > 5 ? parseQuery(url.slice(5)).plan : undefined);
+      const query = url.length > 5 ? parseQuery(url.slice(5)) : {};
+      if (Object.keys(query).some((k) => k !== 'plan')) return false;
+      lang = requestLanguage(deps.i18n, req, undefined);
+      body = pages.buyPage(query.plan, lang);
       cacheControl = 'no-store';
     } else {
       return false;
@@ -79,6 +88,8 @@ export function createShopFastPath(deps: PortalDeps): (req: IncomingMessage, res
     for (const [name, value] of security) res.setHeader(name, value);
     res.statusCode = 200;
     res.setHeader('Cache-Control', cacheControl);
+    res.setHeader('Content-Language', lang);
+    res.setHeader('Vary', LANGUAGE_VARY);
     res.setHeader('Content-Type', 'text/html; charset=utf-8');
     res.setHeader('Content-Length', Buffer.byteLength(body));
     res.end(body);

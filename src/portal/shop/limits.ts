@@ -1,12 +1,7 @@
 import type { PortalConfig } from '../config.js';
+import { customerError, type CustomerError } from '../http/customer-errors.js';
 import type { RateStore } from '../limits/store.js';
 import type { OrderStore } from '../orders/store.js';
-
-export interface Refusal {
-  status: 429;
-  message: string;
-  retryAfterSeconds: number;
-}
 
 /**
  * Who may start another order. Each accepted order holds one of the partner's deploy slots for the
@@ -21,25 +16,13 @@ export class BuyLimits {
     private readonly orders: OrderStore,
   ) {}
 
-  /** Counts one new order for `client`, or says why it may not have one now. */
-  async admit(client: string): Promise<Refusal | undefined> {
+  /** Counts one new order for `client`, or says why it may not have one now (in the shop's words: errors.orders_waiting, errors.too_many_orders). */
+  async admit(client: string): Promise<CustomerError | undefined> {
     const { buyOpenOrdersLimit, buyRateLimit, buyRateWindowMs } = this.config;
     const open = await this.orders.openUnpaidBy(client);
-    if (open >= buyOpenOrdersLimit) {
-      const orders = open === 1 ? 'an order' : `${open} orders`;
-      return {
-        status: 429,
-        message: `You already have ${orders} waiting for payment. Please finish paying (or cancel at checkout) before starting another; unpaid orders lapse after 24 hours.`,
-        retryAfterSeconds: 600,
-      };
-    }
+    if (open >= buyOpenOrdersLimit) return customerError('orders_waiting', { retryAfterSeconds: 600, values: { count: open } });
     const decision = await this.rates.take(`buy:${client}`, buyRateLimit, buyRateWindowMs);
     if (decision.allowed) return undefined;
-    const minutes = Math.ceil(decision.retryAfterSeconds / 60);
-    return {
-      status: 429,
-      message: `Too many orders from your address in a short time. Nothing was charged; please try again in ${minutes} minute${minutes === 1 ? '' : 's'}.`,
-      retryAfterSeconds: decision.retryAfterSeconds,
-    };
+    return customerError('too_many_orders', { retryAfterSeconds: decision.retryAfterSeconds, values: { minutes: Math.ceil(decision.retryAfterSeconds / 60) } });
   }
 }

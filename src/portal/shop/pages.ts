@@ -1,6 +1,8 @@
 import { randomUUID } from 'node:crypto';
 import type { PortalDeps } from '../deps.js';
+import { pageLanguage } from '../http/language.js';
 import { renderHtml } from '../http/render.js';
+import type { Translator } from '../i18n/index.js';
 import { Catalog } from './catalog.js';
 import { loadPlans, type Plans } from './plans.js';
 
@@ -16,19 +18,24 @@ const KEY_SLOT = 'KEYSLOT0KEYSLOT0KEYSLOT0KEYSLOT0';
 
 /**
  * The shop's page state, one per portal: the validated plans file, the catalog for the current
- * settings snapshot, and the pages that do not depend on the request, rendered once per snapshot.
- * Shared by the Express routes and the GET fast path so both answer byte for byte the same.
+ * settings snapshot, and the pages that do not depend on the request, rendered once per snapshot
+ * and language. Shared by the Express routes and the GET fast path so both answer byte for byte
+ * the same.
  */
 export class ShopPages {
   readonly plans: Plans;
+  /** The checkout languages (plans.json); the shop's own page languages are deps.i18n's. */
   readonly languages: ReadonlySet<string>;
   readonly defaultLanguage: string;
   private current: Catalog;
-  private home: Buffer | undefined;
+  private readonly homes = new Map<string, Buffer>();
   private readonly forms = new Map<string, [string, string]>();
 
-  constructor(private readonly deps: Pick<PortalDeps, 'config' | 'settings' | 'views'>) {
-    this.plans = loadPlans(deps.config.plansFile);
+  constructor(
+    private readonly deps: Pick<PortalDeps, 'config' | 'settings' | 'views' | 'i18n'>,
+    plans: Plans = loadPlans(deps.config.plansFile),
+  ) {
+    this.plans = plans;
     this.languages = new Set(this.plans.languages.map((l) => l.code));
     this.defaultLanguage = this.plans.languages[0]!.code;
     this.current = new Catalog(this.plans, deps.settings.get());
@@ -39,57 +46,65 @@ export class ShopPages {
     const snapshot = this.deps.settings.get();
     if (snapshot !== this.current.snapshot) {
       this.current = new Catalog(this.plans, snapshot);
-      this.home = undefined;
+      this.homes.clear();
       this.forms.clear();
     }
     return this.current;
   }
 
-  homePage(): Buffer {
+  homePage(lang: string): Buffer {
     const cat = this.catalog();
-    this.home ??= Buffer.from(renderHtml(this.deps, 'portal/home', '/', { cards: cat.cards, pricesKnown: cat.snapshot !== undefined }));
-    return this.home;
+    let home = this.homes.get(lang);
+    if (!home) {
+      const language = pageLanguage(this.deps.i18n, lang, '/');
+      home = Buffer.from(renderHtml(this.deps, 'portal/home', '/', { cards: cat.cards(language.tr), pricesKnown: cat.snapshot !== undefined }, language));
+      this.homes.set(lang, home);
+    }
+    return home;
   }
 
-  defaultChoices(plan?: unknown): Choices {
+  /** The picker's starting choices: the plan asked for (or the featured one), 1 month, no credit, the page's language. */
+  defaultChoices(plan: unknown, lang: string): Choices {
     const cat = this.catalog();
     return {
       plan: typeof plan === 'string' && cat.tiers.has(plan) ? plan : cat.defaultTier,
       duration: 1,
       credit: 0,
-      language: this.defaultLanguage,
+      language: this.languages.has(lang) ? lang : this.defaultLanguage,
     };
   }
 
   /**
-   * Choices carried back in a URL (the checkout's cancel link). Anything unknown or no longer
-   * offered falls back to the default, so a stale or edited link still shows a valid form.
+   * Choices carried in a URL (the picker's "Update summary" without script, the checkout's cancel
+   * link). Anything unknown or no longer offered falls back to the default, so a stale or edited
+   * link still shows a valid form.
    */
-  choicesFromQuery(query: Record<string, unknown>): Choices {
+  choicesFromQuery(query: Record<string, unknown>, lang: string): Choices {
     const cat = this.catalog();
-    const base = this.defaultChoices(query['plan']);
-    if (base.plan === 'trial') return base;
+    const base = this.defaultChoices(query['plan'], lang);
     const wholeNumber = (v: unknown): number | null => (typeof v === 'string' && /^\d{1,6}$/.test(v) ? Number(v) : null);
     const months = wholeNumber(query['duration_months']);
     const credit = wholeNumber(query['credit_usd']);
     const language = query['language'];
     return {
       plan: base.plan,
-      duration: months !== null && cat.durations(base.plan).some((d) => d.months === months) ? months : base.duration,
+      duration: months !== null && (months === 1 || months === 3 || months === 12) ? months : base.duration,
       credit: credit !== null && cat.allowsCredit(credit) ? credit : base.credit,
       language: typeof language === 'string' && this.languages.has(language) ? language : base.language,
     };
   }
 
-  formData(choices: Choices, extra: Record<string, unknown>): Record<string, unknown> {
+  formData(choices: Choices, extra: Record<string, unknown>, tr: Translator): Record<string, unknown> {
     const cat = this.catalog();
     return {
-      title: 'Choose your plan',
-      cards: cat.cards,
+      title: tr.t('buy.title'),
+      cards: cat.cards(tr),
       pricesKnown: cat.snapshot !== undefined,
       choices,
-      durations: cat.durations(choices.plan),
-      creditOptions: cat.creditOptions,
+      trial: choices.plan === 'trial',
+      durations: cat.durations(choices.plan, tr),
+      creditOptions: cat.creditOptions(tr),
+      summary: cat.summary(choices, tr),
       languages: this.plans.languages,
       currency: cat.currency,
       script: '/static/js/buy.js',
@@ -97,17 +112,18 @@ export class ShopPages {
     };
   }
 
-  /** The picker for `GET /buy?plan=`: rendered once per plan and snapshot, with a new key per view. */
-  buyPage(plan: unknown): string {
-    const choices = this.defaultChoices(plan);
-    let parts = this.forms.get(choices.plan);
+  /** The picker for `GET /buy?plan=`: rendered once per plan, language and snapshot, with a new key per view. */
+  buyPage(plan: unknown, lang: string): string {
+    const choices = this.defaultChoices(plan, lang);
+    const cacheKey = `${lang}\u0000${choices.plan}`;
+    let parts = this.forms.get(cacheKey);
     if (!parts) {
-      const html = renderHtml(this.deps, 'portal/buy', '/buy', this.formData(choices, { idempotencyKey: KEY_SLOT }));
+      const language = pageLanguage(this.deps.i18n, lang, '/buy', { plan: choices.plan });
+      const html = renderHtml(this.deps, 'portal/buy', '/buy', this.formData(choices, { idempotencyKey: KEY_SLOT }, language.tr), language);
       const at = html.indexOf(KEY_SLOT);
       parts = [html.slice(0, at), html.slice(at + KEY_SLOT.length)];
-      this.forms.set(choices.plan, parts);
+      this.forms.set(cacheKey, parts);
     }
     return parts[0] + randomUUID() + parts[1];
   }
 }
-

@@ -11,11 +11,18 @@ import { ConfigError } from '../config.js';
  */
 const Text = (max: number) => z.string().trim().min(1, { error: 'must not be empty' }).max(max, { error: `must be at most ${max} characters` });
 
+const Features = z.array(Text(80)).max(8, { error: 'at most 8 features' });
+
+/** A plan's copy in another language; whatever is left out is shown in English. */
+const TranslatedCopy = z.strictObject({ name: Text(40).optional(), blurb: Text(200).optional(), features: Features.optional() });
+
 const PlanCopy = z.strictObject({
   tier: Tier,
   name: Text(40),
   blurb: Text(200),
-  features: z.array(Text(80)).max(8, { error: 'at most 8 features' }).default([]),
+  features: Features.default([]),
+  /** By language code, e.g. `"de": { "name": "Starter", "blurb": "…" }`. */
+  translations: z.record(Language, TranslatedCopy).default({}),
 });
 
 const PlansFile = z
@@ -46,6 +53,12 @@ const PlansFile = z
   });
 
 export type PlanCopy = z.infer<typeof PlanCopy>;
+
+/** A plan's name, blurb and features in `lang`, each falling back to the English copy. */
+export function planCopyIn(plan: PlanCopy, lang: string): { name: string; blurb: string; features: string[] } {
+  const own = plan.translations[lang] ?? {};
+  return { name: own.name ?? plan.name, blurb: own.blurb ?? plan.blurb, features: own.features ?? plan.features };
+}
 export type Plans = z.infer<typeof PlansFile>;
 
 /** Reads and validates the plans file; any problem is one ConfigError line naming PLANS_FILE. */

@@ -5,8 +5,11 @@ import { DurationMonths, Tier, type Order } from '../../contract/index.js';
 import { clientIp } from '../../lib/client-ip.js';
 import type { ApiResult } from '../mintoffice/client.js';
 import type { PortalDeps } from '../deps.js';
+import { customerError, messageKey, type CustomerError } from '../http/customer-errors.js';
 import { sendError } from '../http/errors.js';
+import { pageLanguage, plainQuery, requestLanguage, type PageLanguage } from '../http/language.js';
 import { renderHtml, wantsJson } from '../http/render.js';
+import { PaymentCheck } from '../orders/payment-check.js';
 import type { OrderRow } from '../orders/store.js';
 import { Checkout, type SubmitOutcome } from './checkout.js';
 import { BuyLimits } from './limits.js';
@@ -16,7 +19,7 @@ import { renewableTier, statusView } from './status-view.js';
 
 const IdempotencyKey = z.string().regex(/^[A-Za-z0-9_-]{16,64}$/);
 const Ref = z.string().regex(/^[A-Za-z0-9_-]{22,64}$/);
-const Duration = z.enum(['1', '3', '12'], { error: 'Please choose 1, 3 or 12 months.' }).transform((v) => DurationMonths.parse(Number(v)));
+const Duration = z.enum(['1', '3', '12']).transform((v) => DurationMonths.parse(Number(v)));
 const CreditUsd = z.string().regex(/^\d{1,6}$/).transform(Number);
 
 /** The /buy form: every field a string (urlencoded, not extended); repeated fields are refused. */
@@ -36,53 +39,82 @@ const RenewForm = z.object({
   idempotency_key: z.string().max(100).optional(),
 });
 
+/** A refused form: what went wrong and, when it is one field's fault, which (the error summary links to it). */
+interface FormProblem {
+  error: CustomerError;
+  field?: 'plan' | 'duration_months' | 'credit_usd' | 'language';
+}
+
+/** A refused renewal, shown on the status page with the request id that finds its log line. */
+interface RenewError {
+  message: string;
+  reference: string;
+}
+
+/** How long the no-script status page waits before it reloads itself while the order is moving. */
+const STATUS_META_REFRESH_SECONDS = 2;
+
 /**
  * The storefront: plan cards, the picker, POST /buy → API order → 303 to checkout, the live status
  * page (+ its JSON), cancel, renew. No page view waits on the API: prices and credit options come
  * from the settings cache, and pages that do not depend on the request are rendered once per
- * settings snapshot (see ShopPages; GET / and /buy are usually answered by the fast path).
+ * settings snapshot and language (see ShopPages; GET / and /buy are usually answered by the fast path).
  */
 export function shopRouter(deps: PortalDeps): Router {
-  const { config, logger, api } = deps;
+  const { config, logger, api, i18n } = deps;
   const pages = deps.shopPages;
   const { plans, languages, defaultLanguage } = pages;
   const store = deps.stores.orders;
   const limits = new BuyLimits(config, deps.stores.rates, store);
   const checkout = new Checkout(store, logger, config.publicBaseUrl, config.checkoutOrigins);
+  const paymentCheck = new PaymentCheck(api, store, logger);
   const form = express.urlencoded({ extended: false, limit: '4kb', parameterLimit: 20 });
-  const render = (view: string, path: string, data: Record<string, unknown>) => renderHtml(deps, view, path, data);
+  const render = (view: string, path: string, data: Record<string, unknown>, language: PageLanguage) => renderHtml(deps, view, path, data, language);
   const current = pages.catalog.bind(pages);
 
   /** A refusal: JSON for API clients, otherwise `page()` (the form again, with the message). */
-  const fail = (req: Request, res: Response, status: number, message: string, retryAfter: number | undefined, page: () => string): void => {
-    if (retryAfter) res.setHeader('Retry-After', String(retryAfter));
+  const fail = (req: Request, res: Response, error: CustomerError, lang: string, page: () => string): void => {
+    if (error.retryAfterSeconds) res.setHeader('Retry-After', String(error.retryAfterSeconds));
     if (wantsJson(req)) {
-      res.status(status).json({ error: message });
+      res.status(error.status).json({ error: i18n.for(lang).t(messageKey(error), error.values) });
       return;
     }
-    sendHtml(res, status, page());
+    sendHtml(res, error.status, page(), lang);
   };
-  const reRenderForm = (req: Request, res: Response, status: number, message: string, choices: Choices, retryAfter?: number): void =>
-    fail(req, res, status, message, retryAfter, () => render('portal/buy', '/buy', pages.formData(choices, { idempotencyKey: randomUUID(), error: message })));
+
+  /** The picker with these choices, in `lang`; with a refusal's error summary or a notice. */
+  const pickerPage = (choices: Choices, lang: string, extra: { problem?: FormProblem; notice?: string; title?: string; requestId?: string }): string => {
+    const language = pageLanguage(i18n, lang, '/buy', { plan: choices.plan });
+    const { tr } = language;
+    const problem = extra.problem;
+    const errorSummary = problem
+      ? { message: tr.t(messageKey(problem.error), problem.error.values), href: problem.field ? `#${fieldAnchor(problem.field, choices)}` : null, reference: problem.field ? null : extra.requestId ?? null }
+      : null;
+    return render('portal/buy', '/buy', pages.formData(choices, { idempotencyKey: randomUUID(), errorSummary, notice: extra.notice, ...(extra.title ? { title: extra.title } : {}) }, tr), language);
+  };
+  const fieldAnchor = (field: NonNullable<FormProblem['field']>, choices: Choices): string =>
+    field === 'plan' ? `plan-${choices.plan}` : field === 'duration_months' ? `duration-${choices.duration}` : field === 'credit_usd' ? `credit-${choices.credit}` : 'language';
 
   const router = Router();
 
-  router.get('/', (_req, res) => {
-    sendHtml(res, 200, pages.homePage(), HOME_CACHE_CONTROL);
+  router.get('/', (req, res) => {
+    const lang = requestLanguage(i18n, req, res);
+    sendHtml(res, 200, pages.homePage(lang), lang, HOME_CACHE_CONTROL);
   });
 
   router.get('/buy', (req, res) => {
-    sendHtml(res, 200, pages.buyPage(req.query.plan));
+    const lang = requestLanguage(i18n, req, res, { picked: req.query.language });
+    const onlyPlan = Object.keys(req.query).every((k) => k === 'plan' || k === 'lang');
+    if (onlyPlan) return sendHtml(res, 200, pages.buyPage(req.query.plan, lang), lang);
+    // The picker's "Update summary" without script: the same page for the choices in the URL.
+    sendHtml(res, 200, pickerPage(pages.choicesFromQuery(req.query, lang), lang, {}), lang);
   });
 
   router.get('/cancel', (req, res) => {
-    const choices = pages.choicesFromQuery(req.query);
-    const html = render('portal/buy', '/buy', pages.formData(choices, {
-      idempotencyKey: randomUUID(),
-      title: 'Checkout cancelled',
-      notice: 'Checkout cancelled: nothing was charged. Your choices are kept below whenever you are ready.',
-    }));
-    sendHtml(res, 200, html);
+    const lang = requestLanguage(i18n, req, res, { picked: req.query.language });
+    const tr = i18n.for(lang);
+    const choices = pages.choicesFromQuery(req.query, lang);
+    sendHtml(res, 200, pickerPage(choices, lang, { title: tr.t('cancel.title'), notice: tr.t('cancel.notice') }), lang);
   });
 
   router.post('/buy', form, async (req, res) => {
@@ -90,39 +122,44 @@ export function shopRouter(deps: PortalDeps): Router {
     const shape = BuyForm.safeParse(req.body ?? {});
     const body = shape.success ? shape.data : {};
     const plan = Tier.safeParse(body.plan);
-    const duration = Duration.safeParse(body.duration_months);
+    const trial = plan.success && plan.data === 'trial';
+    // Absent when the picker hid them (a trial has neither): one month, no credit.
+    const duration = Duration.safeParse(body.duration_months ?? '1');
     const credit = CreditUsd.safeParse(body.credit_usd ?? '0');
     const language = body.language === undefined || body.language === '' ? defaultLanguage : body.language;
     const key = IdempotencyKey.safeParse(body.idempotency_key);
+    const lang = requestLanguage(i18n, req, res, { picked: language });
     const choices: Choices = {
       plan: plan.success && cat.tiers.has(plan.data) ? plan.data : cat.defaultTier,
       duration: duration.success ? duration.data : 1,
       credit: credit.success && cat.allowsCredit(credit.data) ? credit.data : 0,
       language: languages.has(language) ? language : defaultLanguage,
     };
-    const refuse = (status: number, message: string) => {
-      logger.info({ reqId: req.id, status, reason: message }, 'order form refused');
-      reRenderForm(req, res, status, message, choices);
+    const refuse = (problem: FormProblem) => {
+      logger.info({ reqId: req.id, status: problem.error.status, reason: problem.error.name }, 'order form refused');
+      fail(req, res, problem.error, lang, () => pickerPage(choices, lang, { problem, requestId: req.id }));
     };
-    if (!shape.success) return refuse(400, 'That form could not be read. Please check your choices and try again.');
-    if (!plan.success || !cat.tiers.has(plan.data)) return refuse(422, 'Please choose one of the plans below.');
-    if (!duration.success) return refuse(422, 'Please choose 1, 3 or 12 months.');
-    if (!languages.has(language)) return refuse(422, 'Please choose one of the languages in the list.');
-    if (!credit.success || !cat.allowsCredit(credit.data)) return refuse(400, 'That credit bundle is not available. Please choose one from the list.');
-    if (!key.success) return refuse(400, 'This form has expired. Please check your choices and submit again.');
+    if (!shape.success) return refuse({ error: customerError('form_unreadable') });
+    if (!plan.success || !cat.tiers.has(plan.data)) return refuse({ error: customerError('plan_unknown'), field: 'plan' });
+    if (!duration.success) return refuse({ error: customerError('duration_unknown'), field: 'duration_months' });
+    if (!languages.has(language)) return refuse({ error: customerError('language_unknown'), field: 'language' });
+    if (!credit.success || !cat.allowsCredit(credit.data)) return refuse({ error: customerError('credit_unavailable'), field: 'credit_usd' });
+    if (!key.success) return refuse({ error: customerError('form_expired') });
+    if (trial && (choices.duration !== 1 || choices.credit !== 0)) {
+      // Said, not silently dropped: the customer picked months or credit, then a trial (without script).
+      logger.info({ reqId: req.id }, 'trial ordered with months or credit: set aside, form shown again');
+      choices.duration = 1;
+      choices.credit = 0;
+      if (!wantsJson(req)) return sendHtml(res, 200, pickerPage(choices, lang, { notice: i18n.for(lang).t('buy.trialIgnored') }), lang);
+    }
     const client = clientKey(req);
     if (!(await store.byIdempotencyKey(key.data))) {
       // A re-post of an accepted form is the same order: only a new one is counted.
       const refused = await limits.admit(client);
       if (refused) {
         logger.info({ reqId: req.id, status: refused.status, reason: 'per-client order limit' }, 'order form refused');
-        return reRenderForm(req, res, refused.status, refused.message, choices, refused.retryAfterSeconds);
+        return fail(req, res, refused, lang, () => pickerPage(choices, lang, { problem: { error: refused }, requestId: req.id }));
       }
-    }
-    if (choices.plan === 'trial') {
-      // A trial lives 24 hours whatever the months (the API's rule); credit on a free plan would be a giveaway.
-      choices.duration = 1;
-      choices.credit = 0;
     }
 
     const outcome = await checkout.submit({
@@ -138,36 +175,34 @@ export function shopRouter(deps: PortalDeps): Router {
             ...(choices.credit > 0 ? { credit_usd: choices.credit } : {}),
             language: choices.language,
             external_id: ref,
-            success_url: `${config.publicBaseUrl}/thank-you?ref=${ref}`,
+            success_url: successUrl(ref),
             cancel_url: `${config.publicBaseUrl}/cancel?${new URLSearchParams({ plan: choices.plan, duration_months: String(choices.duration), credit_usd: String(choices.credit), language: choices.language })}`,
           },
           key.data,
         ),
     });
-    respond(req, res, outcome, (status, message, retryAfter) => reRenderForm(req, res, status, message, choices, retryAfter));
+    respond(req, res, outcome, (problem) => refuse(problem));
   });
 
-  const respond = (
-    req: Request,
-    res: Response,
-    outcome: SubmitOutcome,
-    fail: (status: number, message: string, retryAfter?: number) => void,
-  ): void => {
+  /** Where the checkout sends a customer who paid: the status page, told not to offer paying again. */
+  const successUrl = (ref: string) => `${config.publicBaseUrl}/thank-you?ref=${ref}&paid=1`;
+
+  const respond = (req: Request, res: Response, outcome: SubmitOutcome, refuse: (problem: FormProblem) => void): void => {
     switch (outcome.kind) {
       case 'redirect':
         res.redirect(303, outcome.location);
         return;
       case 'conflict':
         logger.info({ reqId: req.id }, 'idempotency key reused with different choices');
-        fail(409, 'This form was already used for another order. Please check your choices and submit again.');
+        refuse({ error: customerError('form_used') });
         return;
       case 'failed':
-        fail(outcome.status, outcome.message, outcome.retryAfterSeconds);
+        refuse({ error: outcome.error });
     }
   };
 
-  type Found = { order: OrderRow; original: OrderRow | undefined } | undefined;
-  const lookup = async (ref: unknown): Promise<Found> => {
+  type Found = { order: OrderRow; original: OrderRow | undefined };
+  const lookup = async (ref: unknown): Promise<Found | undefined> => {
     const parsed = Ref.safeParse(ref);
     if (!parsed.success) return undefined;
     const order = await store.byRef(parsed.data);
@@ -175,39 +210,76 @@ export function shopRouter(deps: PortalDeps): Router {
     return { order, original: order.renews_ref ? await store.byRef(order.renews_ref) : undefined };
   };
 
-  const statusPage = (found: Found, renewError?: string): string => {
-    if (!found) return render('portal/thank-you', '/thank-you', { title: 'Thank you', order: null });
+  /** A version of what the status page shows: it changes whenever the order (or the agent it renews) does. */
+  const versionOf = (found: Found) => `${found.order.status}.${found.order.updated_at}.${found.original?.updated_at ?? 0}`;
+
+  /** The data of the status region (the part that updates in place), in `lang`. */
+  const statusData = (found: Found, language: PageLanguage, fromCheckout: boolean, renewError?: RenewError) => {
     const { order, original } = found;
-    const view = statusView(order, original);
+    const { tr } = language;
+    const view = statusView(order, tr, { original, fromCheckout });
     const cat = current();
-    return render('portal/thank-you', '/thank-you', {
+    return {
       title: view.pill,
       order,
       view,
-      planName: cat.card(order.tier)?.name ?? order.tier,
+      version: versionOf(found),
+      fromCheckout,
+      planName: cat.card(order.tier, tr)?.name ?? order.tier,
       originalRef: original?.ref ?? null,
-      renewDurations: view.renewable ? cat.durations(order.tier) : [],
+      renewDurations: view.renewable ? cat.durations(order.tier, tr) : [],
       idempotencyKey: randomUUID(),
       renewError,
       supportEmail: plans.support_email ?? null,
-      metaRefresh: view.final ? undefined : 5,
-      script: view.final ? undefined : '/static/js/order-status.js',
-    });
+      selfUrl: `/thank-you?${new URLSearchParams({ ref: order.ref, ...(fromCheckout ? { paid: '1' } : {}) })}`,
+    };
+  };
+
+  const statusPage = (req: Request, res: Response, found: Found | undefined, renewError?: RenewError): { html: string; lang: string } => {
+    const lang = requestLanguage(i18n, req, res, { order: found?.order.language });
+    const fromCheckout = req.query.paid === '1';
+    // The switcher keeps the order in its links only when there is one (an unknown ref is not echoed).
+    const language = pageLanguage(i18n, lang, '/thank-you', found ? plainQuery(req.originalUrl, ['ref', 'paid']) : {});
+    if (!found) return { html: render('portal/thank-you', '/thank-you', { title: language.tr.t('thankYou.title'), order: null }, language), lang };
+    const data = statusData(found, language, fromCheckout, renewError);
+    const html = render('portal/thank-you', '/thank-you', {
+      ...data,
+      metaRefresh: data.view.final ? undefined : { seconds: STATUS_META_REFRESH_SECONDS, url: data.selfUrl },
+      script: data.view.final ? undefined : '/static/js/order-status.js',
+    }, language);
+    return { html, lang };
   };
 
   router.get('/thank-you', async (req, res) => {
-    sendHtml(res, 200, statusPage(await lookup(req.query.ref)));
+    const found = await lookup(req.query.ref);
+    // Back from paying before the webhook: ask the API once now (rate-limited per order).
+    if (found && req.query.paid === '1') void paymentCheck.askOnce(found.order, req.id);
+    const { html, lang } = statusPage(req, res, found);
+    sendHtml(res, 200, html, lang);
   });
 
+  /**
+   * The status page's script asks here every half second while the order is moving. With
+   * `version` (what it shows) it gets `html` for the status region only when that changed.
+   */
   router.get('/thank-you/status', async (req, res) => {
     res.setHeader('Cache-Control', 'no-store');
     const found = await lookup(req.query.ref);
+    const lang = requestLanguage(i18n, req, undefined, { order: found?.order.language });
     if (!found) {
-      res.status(404).json({ error: 'There is no order with that reference.' });
+      res.status(404).json({ error: i18n.for(lang).t('errors.order_not_found') });
       return;
     }
-    const view = statusView(found.order, found.original);
-    res.json({ status: view.status, final: view.final });
+    const fromCheckout = req.query.paid === '1';
+    const language = pageLanguage(i18n, lang, '/thank-you', { ref: found.order.ref, ...(fromCheckout ? { paid: '1' } : {}) });
+    const data = statusData(found, language, fromCheckout);
+    const changed = typeof req.query.version === 'string' && req.query.version !== data.version;
+    res.json({
+      status: data.view.status,
+      final: data.view.final,
+      version: data.version,
+      ...(changed ? { title: `${data.title} · ${config.brand}`, html: render('portal/status-region', '/thank-you', data, language) } : {}),
+    });
   });
 
   router.post('/renew', form, async (req, res) => {
@@ -215,23 +287,26 @@ export function shopRouter(deps: PortalDeps): Router {
     const body = shape.success ? shape.data : {};
     const found = await lookup(body.ref);
     if (!found) {
-      sendError(deps, req, res, 404, 'We could not find that order. Please use the link from your order page.');
+      sendError(deps, req, res, customerError('order_not_found'));
       return;
     }
-    const refuse = (status: number, message: string, retryAfter?: number) => fail(req, res, status, message, retryAfter, () => statusPage(found, message));
+    const lang = requestLanguage(i18n, req, res, { order: found.order.language });
+    const tr = i18n.for(lang);
+    const refuse = (problem: FormProblem) =>
+      fail(req, res, problem.error, lang, () => statusPage(req, res, found, { message: tr.t(messageKey(problem.error), problem.error.values), reference: req.id }).html);
     const { order } = found;
-    const view = statusView(order, found.original);
-    if (!renewableTier(order.tier)) return refuse(409, 'A trial cannot be renewed. Choose a plan to keep an agent running.');
-    if (!view.renewable || order.api_order_id === null) return refuse(409, 'This order has no agent to renew.');
+    const view = statusView(order, tr, { original: found.original });
+    if (!renewableTier(order.tier)) return refuse({ error: customerError('renew_trial') });
+    if (!view.renewable || order.api_order_id === null) return refuse({ error: customerError('renew_no_agent') });
     const duration = Duration.safeParse(body.duration_months);
-    if (!duration.success) return refuse(422, 'Please choose 1, 3 or 12 months.');
+    if (!duration.success) return refuse({ error: customerError('duration_unknown') });
     const key = IdempotencyKey.safeParse(body.idempotency_key);
-    if (!key.success) return refuse(400, 'This form has expired. Please choose a duration and submit again.');
+    if (!key.success) return refuse({ error: customerError('form_expired') });
     const apiOrderId = order.api_order_id;
     const client = clientKey(req);
     if (!(await store.byIdempotencyKey(key.data))) {
       const refused = await limits.admit(client);
-      if (refused) return refuse(refused.status, refused.message, refused.retryAfterSeconds);
+      if (refused) return refuse({ error: refused });
     }
 
     const outcome = await checkout.submit({
@@ -245,7 +320,7 @@ export function shopRouter(deps: PortalDeps): Router {
           {
             duration_months: duration.data,
             external_id: ref,
-            success_url: `${config.publicBaseUrl}/thank-you?ref=${ref}`,
+            success_url: successUrl(ref),
             cancel_url: `${config.publicBaseUrl}/thank-you?ref=${order.ref}`,
           },
           key.data,
@@ -256,3 +331,4 @@ export function shopRouter(deps: PortalDeps): Router {
 
   return router;
 }
+

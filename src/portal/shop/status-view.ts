@@ -1,4 +1,5 @@
 import { parseApiTime } from '../../contract/index.js';
+import type { Translator } from '../i18n/index.js';
 import { FINAL_STATUSES, STATUS_TONE, type LocalStatus, type StatusTone } from '../orders/status.js';
 import type { OrderRow } from '../orders/store.js';
 import { httpUrlOrNull } from '../../lib/http-url.js';
@@ -19,37 +20,43 @@ export interface StatusView {
   /** Only http(s) links are ever shown. */
   panelUrl: string | null;
   expiresAt: string | null;
+  /** The payment page, offered only to a customer who did not come back from paying. */
   checkoutUrl: string | null;
   renewable: boolean;
   isRenewal: boolean;
+  /** Back from the checkout's success URL and the payment not confirmed yet. */
+  confirming: boolean;
 }
 
-/** "16 May 2026, 10:02 UTC" from the API's UTC "YYYY-MM-DD HH:MM:SS". */
-export function formatExpiry(value: string | null): string | null {
+/** The API's UTC "YYYY-MM-DD HH:MM:SS" as the customer's locale writes it ("16 May 2026, 10:02 UTC"). */
+export function formatExpiry(value: string | null, tr: Translator): string | null {
   if (!value) return null;
   const ms = parseApiTime(value);
-  if (Number.isNaN(ms)) return value;
-  const d = new Date(ms);
-  const date = d.toLocaleDateString('en-GB', { day: 'numeric', month: 'long', year: 'numeric', timeZone: 'UTC' });
-  const time = d.toISOString().slice(11, 16);
-  return `${date}, ${time} UTC`;
+  return Number.isNaN(ms) ? value : tr.dateTime(ms);
 }
 
-/**
- * The view of an order. For a renewal, `original` is the order whose agent it extends: once the
- * renewal is paid, the page shows that agent (its panel link and new expiry).
- */
 /** A trial lives 24 hours and is followed by a plan, not renewed (renewing would be free forever). */
 export function renewableTier(tier: string): boolean {
   return tier !== 'trial';
 }
 
-export function statusView(order: OrderRow, original?: OrderRow, now = Date.now()): StatusView {
+export interface StatusContext {
+  /** The order whose agent a renewal extends: once paid, the page shows that agent. */
+  original?: OrderRow | undefined;
+  /** The customer arrived from the checkout's success URL: never offer to pay again. */
+  fromCheckout?: boolean;
+  now?: number;
+}
+
+/** The view of an order, in the page's language. */
+export function statusView(order: OrderRow, tr: Translator, ctx: StatusContext = {}): StatusView {
   let status = order.status;
   const isRenewal = order.renews_ref !== null;
-  const agent = isRenewal && original ? original : order;
+  const agent = isRenewal && ctx.original ? ctx.original : order;
+  const trial = order.tier === 'trial';
   // Without webhooks (or before agent.expired arrives) a ready agent past its expiry is expired.
-  if (status === 'ready' && order.expires_at && parseApiTime(order.expires_at) <= now) status = 'expired';
+  if (status === 'ready' && order.expires_at && parseApiTime(order.expires_at) <= (ctx.now ?? Date.now())) status = 'expired';
+  const words = (key: string) => ({ pill: tr.t(`status.${key}.pill`), headline: tr.t(`status.${key}.headline`), detail: tr.t(`status.${key}.detail`) });
   const base = {
     status,
     final: FINAL_STATUSES.has(status),
@@ -58,72 +65,53 @@ export function statusView(order: OrderRow, original?: OrderRow, now = Date.now(
     checkoutUrl: null as string | null,
     renewable: false,
     isRenewal,
+    confirming: false,
   };
   switch (status) {
     case 'creating':
-      return { ...base, tone: STATUS_TONE[status], pill: 'Starting', step: 1, headline: 'Opening the payment page…', detail: 'Your order is being created. This takes a moment.' };
+      return { ...base, ...words('creating'), tone: STATUS_TONE[status], step: 1 };
     case 'create_failed':
-      return { ...base, tone: STATUS_TONE[status], pill: 'Not placed', step: 0, headline: 'This order was not placed', detail: 'We could not start the payment. Nothing was charged. Please try again.' };
+      return { ...base, ...words('createFailed'), tone: STATUS_TONE[status], step: 0 };
     case 'awaiting_payment':
-      return {
-        ...base,
-        tone: STATUS_TONE[status],
-        pill: 'Awaiting payment',
-        step: 1,
-        headline: 'Waiting for your payment to be confirmed',
-        detail: 'If you have just paid, the confirmation usually arrives within seconds.',
-        checkoutUrl: httpUrlOrNull(order.checkout_url),
-      };
+      // Back from paying: nothing for the customer to do, so not the "act now" colour either.
+      if (ctx.fromCheckout) return { ...base, ...words('confirming'), tone: 'info', step: 1, confirming: true };
+      return { ...base, ...words('awaitingPayment'), tone: STATUS_TONE[status], step: 1, checkoutUrl: httpUrlOrNull(order.checkout_url) };
     case 'paid':
       if (isRenewal) {
         return {
           ...base,
+          ...words('renewed'),
           final: true,
           tone: STATUS_TONE.ready, // a paid renewal is done: the agent it extends is running
-          pill: 'Renewed',
           step: 3,
-          headline: 'Thank you, your agent is renewed',
-          detail: 'Your payment was received and your agent’s running time is extended.',
           panelUrl: httpUrlOrNull(agent.panel_url),
-          expiresAt: formatExpiry(agent.expires_at),
+          expiresAt: formatExpiry(agent.expires_at, tr),
         };
       }
-      return { ...base, tone: STATUS_TONE[status], pill: 'Paid', step: 2, headline: 'Payment received, setting up your agent', detail: 'We are preparing your agent’s server. This usually takes under a minute.' };
+      return { ...base, ...words('paid'), tone: STATUS_TONE[status], step: 2 };
     case 'provisioning':
-      return { ...base, tone: STATUS_TONE[status], pill: 'Setting up', step: 2, headline: 'Your agent is being set up', detail: 'Its server is starting; this takes a few moments.' };
+      return { ...base, ...words('provisioning'), tone: STATUS_TONE[status], step: 2 };
     case 'ready':
       return {
         ...base,
+        ...words(trial ? 'readyTrial' : 'ready'),
         tone: STATUS_TONE[status],
-        pill: 'Ready',
         step: 3,
-        headline: 'Your agent is ready',
-        detail: 'Open its panel to start talking to it. Keep this page: it is your link to renew.',
         panelUrl: httpUrlOrNull(order.panel_url),
-        expiresAt: formatExpiry(order.expires_at),
+        expiresAt: formatExpiry(order.expires_at, tr),
         renewable: !isRenewal && order.api_order_id !== null && renewableTier(order.tier),
       };
     case 'failed':
-      return {
-        ...base,
-        tone: STATUS_TONE[status],
-        pill: 'Set-up failed',
-        step: 0,
-        headline: 'Your payment went through, but the set-up failed',
-        detail: order.error_message ? `What happened: ${order.error_message}.` : 'The agent’s server did not come up.',
-      };
+      return { ...base, ...words('failed'), tone: STATUS_TONE[status], step: 0 };
     case 'cancelled':
-      return { ...base, tone: STATUS_TONE[status], pill: 'Cancelled', step: 0, headline: 'This order was cancelled', detail: 'The checkout was cancelled or timed out. Nothing was charged.' };
+      return { ...base, ...words('cancelled'), tone: STATUS_TONE[status], step: 0 };
     case 'expired':
       return {
         ...base,
+        ...words(trial ? 'expiredTrial' : 'expired'),
         tone: STATUS_TONE[status],
-        pill: 'Expired',
         step: 0,
-        headline: 'Your agent has expired',
-        detail: 'Renew it to bring it back with everything it knew.',
-        panelUrl: null,
-        expiresAt: formatExpiry(order.expires_at),
+        expiresAt: formatExpiry(order.expires_at, tr),
         renewable: !isRenewal && order.api_order_id !== null && order.panel_url !== null && renewableTier(order.tier),
       };
   }

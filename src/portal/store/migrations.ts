@@ -90,4 +90,11 @@ export const PORTAL_MIGRATIONS: readonly string[] = [
   ALTER TABLE orders ADD COLUMN client_key TEXT;  -- the address that placed it (open-order cap)
   CREATE INDEX orders_client ON orders (client_key, created_at);
   `,
+  /* 3: an admin marks an inquiry handled (fast-track ones carry a 24-hour promise); failed orders by status */ `
+  ALTER TABLE inquiries ADD COLUMN handled_at INTEGER;   -- NULL while open
+  ALTER TABLE inquiries ADD COLUMN handled_by TEXT;      -- the admin's sign-in name
+  CREATE INDEX inquiries_open ON inquiries (fast_track, id) WHERE handled_at IS NULL;
+  -- the admin's "needs attention" view finds failed deploys without reading every order
+  CREATE INDEX orders_status ON orders (status, updated_at);
+  `,
 ];

@@ -60,10 +60,15 @@ describe('one client cannot sell the shop out', () => {
     shop = await startShop({ env: { TRUST_PROXY: 'true', DEPLOY_QUOTA: '4' } });
     const before = await request(shop.target).get('/admin').set('Authorization', ADMIN_AUTH);
     expect(before.status).toBe(200);
-    expect(before.text).not.toContain('Needs attention');
+    expect(before.text).not.toContain('<strong>Needs attention:</strong>');
+    expect(before.text).not.toContain('count-badge');
     for (const ip of ['198.51.100.1', '198.51.100.2', '198.51.100.3']) expect((await buyFrom(shop, ip)).status).toBe(303);
     const after = await request(shop.target).get('/admin/orders').set('Authorization', ADMIN_AUTH);
-    expect(after.text).toContain('Needs attention');
+    expect(after.text).toContain('<strong>Needs attention:</strong>');
     expect(after.text).toContain('3 of 4 deploy slots');
+    // Folded into the needs-attention view and its tab's count.
+    expect(after.text).toMatch(/Needs attention <span class="count-badge">1</);
+    const view = await request(shop.target).get('/admin/attention').set('Authorization', ADMIN_AUTH);
+    expect(view.text).toMatch(/Deploy slots <span class="pill bad">nearly used<\/span><\/h2>\s*<p class="">3 of 4 deploy slots/);
   });
 });

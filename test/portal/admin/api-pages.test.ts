@@ -69,14 +69,28 @@ describe('admin DNS page and CSRF', () => {
     expect(saved.headers.location).toBe('/admin/dns?saved=shop.example.com');
     const after = await get(saved.headers.location!);
     expect(after.text).toContain('Saved the A-record for shop.example.com.');
-    const row = /<td>shop\.<wbr>example\.<wbr>com<\/td>\s*<td><code>192\.0\.2\.77<\/code><\/td>[\s\S]*?name="id" value="([^"]+)"/.exec(after.text);
+    const row = /<td>shop\.<wbr>example\.<wbr>com<\/td>\s*<td><code>192\.0\.2\.77<\/code><\/td>[\s\S]*?href="(\/admin\/dns\/delete\?id=[^"]+)">Delete<span class="visually-hidden"> shop.example.com<\/span>/.exec(after.text);
     expect(row).not.toBeNull();
-    expect(after.text).toContain('aria-label="Delete shop.example.com"');
-    const deleted = await post('/admin/dns/delete').send({ _csrf: token, id: row![1]! });
+    // Deleting asks first, naming the record and where it points; the list link alone deletes nothing.
+    const confirm = await get(row![1]!.replaceAll('&amp;', '&'));
+    expect(confirm.status).toBe(200);
+    expect(confirm.text).toContain('<h1>Delete <bdi>shop.example.com</bdi>?</h1>');
+    expect(confirm.text).toContain('<code>192.0.2.77</code>');
+    expect((await get('/admin/dns')).text).toContain('192.0.2.77');
+    const id = /name="id" value="([^"]+)"/.exec(confirm.text)![1]!;
+    const deleted = await post('/admin/dns/delete').send({ _csrf: csrfToken(confirm.text), id, name: 'shop.example.com' });
     expect(deleted.status).toBe(303);
     const gone = await get(deleted.headers.location!);
-    expect(gone.text).toContain(`Deleted record ${row![1]}.`);
+    expect(gone.text).toContain('Deleted the A-record for shop.example.com.');
     expect(gone.text).not.toContain('192.0.2.77');
+  });
+
+  it('when the confirmation is opened for a record that is not there, then 404 says it may be deleted already, and nothing is asked', async () => {
+    portal = withStub();
+    const res = await get('/admin/dns/delete?id=rec_does_not_exist');
+    expect(res.status).toBe(404);
+    expect(res.text).toContain('That record is not there any more: it may have been deleted already.');
+    expect(res.text).not.toContain('action="/admin/dns/delete"');
   });
 
   it('when the API refuses the record, then the form shows the API message with what was typed', async () => {
@@ -92,7 +106,7 @@ describe('admin DNS page and CSRF', () => {
   it('when an admin POST has no token, a wrong token, or comes from a foreign Origin, then 403 and nothing changes', async () => {
     portal = withStub();
     const token = csrfToken((await get('/admin/dns')).text);
-    const before = (await get('/admin/dns')).text.match(/name="id"/g)?.length ?? 0;
+    const before = (await get('/admin/dns')).text.match(/dns\/delete\?id=/g)?.length ?? 0;
     const missing = await post('/admin/dns').send({ subdomain: 'evil', ip: '198.51.100.1' });
     expect(missing.status).toBe(403);
     const wrong = await post('/admin/dns').send({ _csrf: `${token.split('.')[0]}.${'A'.repeat(43)}`, subdomain: 'evil', ip: '198.51.100.1' });
@@ -104,8 +118,8 @@ describe('admin DNS page and CSRF', () => {
     const nullOrigin = await post('/admin/dns').set('Origin', 'null').send({ _csrf: token, subdomain: 'evil', ip: '198.51.100.1' });
     expect(nullOrigin.status).toBe(403);
     const after = (await get('/admin/dns')).text;
-    expect(after).not.toContain('aria-label="Delete evil.example.com"');
-    expect(after.match(/name="id"/g)?.length ?? 0).toBe(before);
+    expect(after).not.toContain('evil.example.com');
+    expect(after.match(/dns\/delete\?id=/g)?.length ?? 0).toBe(before);
   });
 
   it('when a token was issued for another user, then it is refused', async () => {

@@ -26,9 +26,10 @@ describe('admin events browser', () => {
     await sendEvent(portal.handler, orderPayload(42, { external_id: 'ext-42', status: 'completed' }), { type: 'order.paid', id: 'evt_42_order.paid_1747371234567' }).expect(200);
     const res = await get('/admin');
     expect(shownEventIds(res.text)).toEqual(['evt_42_order.paid_1747371234567', 'evt_42_order.created_1747371230000']);
-    expect(res.text).toContain('<span class="badge badge-paid">order.paid</span>');
-    expect(res.text).toContain('<span class="badge badge-created">order.created</span>');
-    expect(res.text).toMatch(/<details>\s*<summary>Payload<\/summary>\s*<pre class="payload">\{\n {2}&quot;id&quot;: 42,/);
+    // Types in words, the payload in place under its event id.
+    expect(res.text).toContain('<span class="badge badge-paid">Paid</span>');
+    expect(res.text).toContain('<span class="badge badge-created">Order created</span>');
+    expect(res.text).toMatch(/<details><summary><code class="event-id">evt_42_order.paid_1747371234567<\/code><\/summary><pre class="payload" tabindex="0">\{\n {2}&quot;id&quot;: 42,/);
     // Every tab is reachable from /admin.
     for (const href of ['/admin/rejected', '/admin/orders', '/admin/partner', '/admin/dns', '/admin/inquiries']) expect(res.text).toContain(`href="${href}"`);
   });

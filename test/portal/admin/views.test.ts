@@ -26,12 +26,13 @@ describe('admin orders, rejected and inquiries', () => {
     expect(list.status).toBe(200);
     const refs = [...list.text.matchAll(/href="\/admin\/orders\/([\w-]+)"/g)].map((m) => m[1]);
     expect(refs).toEqual(['refBBBBBBBBBBBBBBBB2', 'refAAAAAAAAAAAAAAAA1']);
-    expect(list.text).toContain('<span class="pill ok">ready</span>');
+    expect(list.text).toContain('<span class="pill ok">Ready</span>');
 
     const detail = await get('/admin/orders/refAAAAAAAAAAAAAAAA1');
     expect(detail.status).toBe(200);
-    expect(detail.text).toContain('href="/thank-you?ref=refAAAAAAAAAAAAAAAA1"');
-    const timeline = [...detail.text.matchAll(/<code class="event-id small">([^<]+)<\/code>/g)].map((m) => m[1]);
+    // The customer's status link in full, to send to a customer who lost it.
+    expect(detail.text).toMatch(/<a href="http:\/\/127\.0\.0\.1:\d+\/thank-you\?ref=refAAAAAAAAAAAAAAAA1">http:\/\/127\.0\.0\.1:\d+\/thank-you\?ref=refAAAAAAAAAAAAAAAA1<\/a>/);
+    const timeline = [...detail.text.matchAll(/Payload of <code class="event-id small">([^<]+)<\/code>/g)].map((m) => m[1]);
     expect(timeline).toEqual([evt(31, 'order.paid', 1747371234000), evt(31, 'agent.ready', 1747371239000)]);
     expect(detail.text).toContain('href="https://agent31.example.com"');
 

@@ -98,8 +98,8 @@ describe('POST /api/partner: what is stored', () => {
     const after = Date.now();
     const rows = inquiryRows(portal.deps.db);
     expect(rows).toEqual([
-      { id: 1, ...VALID, company: null, website: null, type: 'general', fast_track: 0, client_ip: '127.0.0.1', created_at: expect.any(Number) },
-      { id: 2, ...VALID, name: 'Grace', company: 'Acme', website: 'https://acme.example', type: 'ai_provider', fast_track: 1, client_ip: '127.0.0.1', created_at: expect.any(Number) },
+      { id: 1, ...VALID, company: null, website: null, type: 'general', fast_track: 0, client_ip: '127.0.0.1', created_at: expect.any(Number), handled_at: null, handled_by: null },
+      { id: 2, ...VALID, name: 'Grace', company: 'Acme', website: 'https://acme.example', type: 'ai_provider', fast_track: 1, client_ip: '127.0.0.1', created_at: expect.any(Number), handled_at: null, handled_by: null },
     ]);
     for (const row of rows) {
       expect(row.created_at).toBeGreaterThanOrEqual(before);

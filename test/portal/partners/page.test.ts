@@ -31,7 +31,8 @@ describe('GET /partners', () => {
     }
     expect(text).toContain('Fast track: an answer within 24 hours');
     expect(text).toMatch(/the partner type is Enterprise or AI provider , and/);
-    expect(res.text).toContain('<form method="post" action="/partners#apply"');
+    // No fragment: a page with a target element would skip the error summary's autofocus.
+    expect(res.text).toContain('<form method="post" action="/partners"');
     for (const field of ['name', 'email', 'company', 'website', 'message']) expect(res.text).toContain(`name="${field}"`);
     expect(res.text).toMatch(/<option value="general" selected>/);
   });
@@ -79,10 +80,12 @@ describe('POST /partners (the form, without JavaScript)', () => {
     portal = open();
     const res = await submit({ name: 'Ada', email: 'ada-at-example', company: 'Acme', website: 'ftp://acme.example', type: 'ai_provider', message: '  ' });
     expect(res.status).toBe(400);
-    expect(visible(res.text)).toContain('Please correct the 3 fields marked below.');
-    expect(res.text).toContain('<p class="field-error" id="email-error">email must be a valid email address, like name@example.com</p>');
-    expect(res.text).toContain('<p class="field-error" id="website-error">website must be an http or https URL, like https://example.com</p>');
-    expect(res.text).toContain('<p class="field-error" id="message-error">message is required</p>');
+    expect(visible(res.text)).toContain('Please correct the 3 fields below:');
+    expect(res.text).toContain('<p class="field-error" id="email-error">Please enter a valid email address, like name@example.com.</p>');
+    expect(res.text).toContain('<p class="field-error" id="website-error">Please enter a website address, like https://example.com.</p>');
+    expect(res.text).toContain('<p class="field-error" id="message-error">Please fill in “How would you like to work together?”.</p>');
+    // The summary, focused on arrival, links to each field in the form's order.
+    expect(res.text).toMatch(/<div class="error-summary" id="error-summary" role="alert" tabindex="-1" autofocus>[\s\S]*<a href="#email">[\s\S]*<a href="#website">[\s\S]*<a href="#message">/);
     expect(res.text).toMatch(/id="email" name="email" value="ada-at-example"[^>]* aria-invalid="true" aria-describedby="email-error"/);
     expect(res.text).toMatch(/id="name" name="name" value="Ada"/);
     expect(res.text).toMatch(/id="company" name="company" value="Acme"/);
@@ -130,7 +133,7 @@ describe('POST /partners (the form, without JavaScript)', () => {
     const res = await submit({ ...VALID, message: 'second try' });
     expect(res.status).toBe(429);
     expect(res.headers['retry-after']).toBe('120');
-    expect(res.text).toContain('<div class="notice error" role="alert">Rate limit exceeded - please try again in 120 seconds.</div>');
+    expect(visible(res.text)).toContain('Too many inquiries from your network. Please try again in 120 seconds.');
     expect(res.text).toContain('second try</textarea>');
     expect(inquiryRows(portal.deps.db)).toHaveLength(1);
   });
@@ -141,6 +144,7 @@ describe('POST /partners (the form, without JavaScript)', () => {
     const res = await submit({ ...VALID, message: 'please keep me' });
     expect(res.status).toBe(500);
     expect(visible(res.text)).toContain('Failed to send message. Nothing was sent: please try again in a moment.');
+    expect(res.text).toContain(`Reference: <code>${res.headers['x-request-id']}</code>`);
     expect(res.text).toContain('please keep me</textarea>');
     expect(res.text).not.toMatch(/at \w+ \(|SqliteError|SQLITE_/);
   });
@@ -150,7 +154,7 @@ describe('POST /partners (the form, without JavaScript)', () => {
     const res = await submit(`name=a&email=a%40b.co&message=${'z'.repeat(1024 * 1024)}`);
     expect(res.status).toBe(413);
     expect(res.headers['content-type']).toMatch(/^text\/html/);
-    expect(visible(res.text)).toContain('Request body too large (the limit is 64 KB).');
+    expect(visible(res.text)).toContain('That request is too large.');
     expect(res.text).toContain('<form method="post"');
   });
 });

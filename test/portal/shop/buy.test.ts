@@ -157,12 +157,15 @@ describe('POST /buy against the real stub', () => {
     expect(shop.orders()[0]!.status).toBe('create_failed');
   });
 
-  it('when the payment gateway refuses the checkout session, then 502 with the API’s message and the form kept', async () => {
+  it('when the payment gateway refuses the checkout session, then 502 in the shop’s words with a reference from the log, never the provider’s message, and the form kept', async () => {
     shop = await startShop();
     await stubControl(shop.stub!, 'faults', { payment_gateway_error: 1 });
     const res = await request(shop.target).post('/buy').type('form').send({ ...BUY, idempotency_key: await freshKey(shop) });
     expect(res.status).toBe(502);
-    expect(res.text).toContain('Stripe rejected the Checkout session creation');
+    expect(res.text).toContain('We could not place this order. Nothing was charged.');
+    expect(res.text).not.toMatch(/stripe|payment_gateway_error|checkout session/i);
+    const reference = /Reference: <code>([^<]+)<\/code>/.exec(res.text)![1]!;
+    expect(shop.logs.find((l) => l.reqId === reference && l.code === 'payment_gateway_error')).toBeDefined();
     expect(res.text).toContain('name="plan" value="s1" data-name="Starter" data-price-cents="1200" checked');
   });
 
@@ -209,12 +212,15 @@ describe('POST /buy against a failing API', () => {
     expect(res.text).toContain('answered unexpectedly');
   });
 
-  it('when the API rejects the order, then 502 with the API’s own message', async () => {
+  it('when the API rejects the order, then 502 with a plain message and the API’s own message only in the log', async () => {
     shop = await shopWithFakeApi();
     fake!.script({ status: 422, body: apiError('validation_error', 'success_url: must be an https URL') });
     const res = await request(shop.target).post('/buy').type('form').send({ ...BUY, idempotency_key: await freshKey(shop) });
     expect(res.status).toBe(502);
-    expect(res.text).toContain('success_url: must be an https URL');
+    expect(res.text).toContain('We could not place this order');
+    expect(res.text).not.toContain('success_url');
+    expect(res.text).not.toContain('validation_error');
+    expect(shop.logs.find((l) => l.message === 'success_url: must be an https URL')).toMatchObject({ reqId: expect.any(String) });
   });
 
   it('when the API rate-limits us for long, then 503 with Retry-After and how long to wait', async () => {
@@ -251,7 +257,7 @@ describe('POST /buy against a failing API', () => {
         credit_usd: 10,
         language: 'en',
         external_id: ref,
-        success_url: `${shop.baseUrl}/thank-you?ref=${ref}`,
+        success_url: `${shop.baseUrl}/thank-you?ref=${ref}&paid=1`,
         cancel_url: `${shop.baseUrl}/cancel?plan=s1&duration_months=3&credit_usd=10&language=en`,
       });
     }

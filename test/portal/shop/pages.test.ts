@@ -61,7 +61,7 @@ describe('landing page and picker', () => {
     expect(home.text).toContain('<strong>Free</strong>'); // trial is free whatever the API says
     const buy = await request(shop.target).get('/buy');
     expect(buy.status).toBe(200);
-    expect(buy.text).toContain('Total at checkout');
+    expect(buy.text).toContain('Shown at checkout');
     expect(buy.text).toContain('Credit bundles are not available right now');
   });
 
@@ -101,6 +101,22 @@ describe('landing page and picker', () => {
     expect(a.text).toContain('No credit');
     for (const months of ['1', '3', '12']) expect(a.text).toContain(`name="duration_months" value="${months}"`);
     expect(a.text).toContain('<form class="panel buy-form" method="post" action="/buy"');
+  });
+
+  it('when the picker is submitted with "Update summary" (no script), then the same page shows the summary for those choices', async () => {
+    shop = await startShop();
+    const page = await request(shop.target).get('/buy?plan=s2&duration_months=12&credit_usd=20&language=en&idempotency_key=ignored');
+    expect(page.status).toBe(200);
+    expect(page.text).toContain('<dd id="summary-plan">Team</dd>');
+    expect(page.text).toContain('<dd id="summary-duration">12 months</dd>');
+    expect(page.text).toContain('<dd id="summary-credit">$20, included in the price</dd>');
+    expect(page.text).toContain('<strong id="order-total">$288</strong>');
+    expect(page.text).toContain('<noscript><button type="submit" class="secondary" formmethod="get" formaction="/buy">Update summary</button></noscript>');
+    // A trial shows neither months nor credit, whatever the link says.
+    const trial = await request(shop.target).get('/buy?plan=trial&duration_months=12&credit_usd=20');
+    expect(trial.text).toMatch(/<fieldset data-paid-only hidden disabled>\s*<legend>How long<\/legend>/);
+    expect(trial.text).toMatch(/<fieldset data-paid-only hidden disabled>\s*<legend>Chat credit<\/legend>/);
+    expect(trial.text).toContain('<strong id="order-total">Free</strong>');
   });
 
   it('when the fast path answers GET / and /buy, then the bytes and headers are the ones Express would send', async () => {

@@ -97,9 +97,9 @@ describe('the whole loop: buy on the portal, pay on the stub, the stub delivers,
     const status = await request(portal.url).get(`/thank-you/status?ref=${ref}`);
     expect(status.body.status).toBe('ready');
     const detail = await request(portal.url).get(`/admin/orders/${ref}`).auth('admin', ADMIN_PASSWORD);
-    expect(detail.text).toMatch(/<h1>Order <code class="ref">[^<]+<\/code><\/h1>\s*<span class="pill ok">ready<\/span>/);
+    expect(detail.text).toMatch(/<h1>Order <code class="ref">[^<]+<\/code><\/h1>\s*<span class="pill ok">Ready<\/span>/);
     const timeline = [...detail.text.matchAll(/<span class="badge badge-\w+">([^<]+)<\/span>/g)].map((m) => m[1]);
-    expect(timeline).toEqual(['order.created', 'order.paid', 'agent.provisioning_started', 'agent.ready']);
+    expect(timeline).toEqual(['Order created', 'Paid', 'Setting up agent', 'Agent ready']);
     const order = portal.deps.db.prepare('SELECT status, api_order_id, panel_url, expires_at FROM orders WHERE ref = ?').get(ref) as Record<string, unknown>;
     expect(order).toMatchObject({ status: 'ready', api_order_id: apiOrderId });
     expect(order['panel_url']).toMatch(/^https?:\/\//);

@@ -13,6 +13,7 @@ export class SqliteInquiryStore implements InquiryStore {
   private readonly selectNextDue;
   private readonly updateDelivered;
   private readonly updateFailedAttempt;
+  private readonly updateHandled;
   private readonly saveTx;
 
   constructor(db: Db) {
@@ -38,6 +39,7 @@ export class SqliteInquiryStore implements InquiryStore {
     this.updateFailedAttempt = db.prepare<[string, number, string, number]>(
       "UPDATE inquiry_outbox SET attempts = attempts + 1, state = ?, next_attempt_at = ?, last_error = ? WHERE inquiry_id = ? AND state = 'pending'",
     );
+    this.updateHandled = db.prepare<[number | null, string | null, number]>('UPDATE inquiries SET handled_at = ?, handled_by = ? WHERE id = ?');
     this.saveTx = db.transaction((inquiry: Omit<StoredInquiry, 'id'>, notify: boolean): number => {
       const { lastInsertRowid } = this.insertInquiry.run(
         inquiry.name,
@@ -68,6 +70,10 @@ export class SqliteInquiryStore implements InquiryStore {
   async get(id: number): Promise<StoredInquiry | undefined> {
     const row = this.selectInquiry.get(id);
     return row ? inquiryFromRow(row) : undefined;
+  }
+
+  async markHandled(id: number, handled: { at: number; by: string } | null): Promise<boolean> {
+    return this.updateHandled.run(handled?.at ?? null, handled?.by ?? null, id).changes === 1;
   }
 
   async outbox(id: number): Promise<OutboxRow | undefined> {
