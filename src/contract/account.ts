@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import { Tier } from './orders.js';
+import { TierName } from './fields.js';
 
 export const RevenueEvent = z.object({
   id: z.number().int(),
@@ -108,7 +108,8 @@ export const Settings = z.object({
   pricing: z.object({
     mode: z.string(),
     currency: z.string(),
-    tiers: z.record(Tier, TierPricing),
+    /** The spec lists trial, s1, s2, s4; a partner whose catalog sells other packages has those. */
+    tiers: z.record(TierName, TierPricing),
   }),
   readiness: z.object({
     ready: z.boolean(),

@@ -3,6 +3,8 @@
  * so the two cannot drift apart.
  */
 export * from './orders.js';
+export * from './fields.js';
+export * from './catalog.js';
 export * from './account.js';
 export * from './dns.js';
 export * from './errors.js';

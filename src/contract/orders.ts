@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { CustomerEmail, ProductName, SubscriptionStatus, TierName } from './fields.js';
 
 export const TIERS = ['trial', 's1', 's2', 's4'] as const;
 export const Tier = z.enum(TIERS, { error: 'must be one of trial, s1, s2, s4' });
@@ -39,7 +40,7 @@ export function isAcceptableCallbackUrl(value: string): boolean {
   return url.protocol === 'http:' && LOOPBACK_HOSTS.has(url.hostname);
 }
 
-const CallbackUrl = z
+export const CallbackUrl = z
   .string({ error: 'must be a URL' })
   .max(2048, { error: 'must be at most 2048 characters' })
   .refine(isAcceptableCallbackUrl, {
@@ -65,7 +66,8 @@ export const Language = z
 
 /** Optional fields accept null as "not set": clients that serialise None/null for absent values work. */
 export const CreateOrderRequest = z.object({
-  tier: Tier,
+  /** The spec's trial, s1, s2, s4, or another package the API's catalog lists (the stub checks it against its catalog). */
+  tier: TierName,
   duration_months: DurationMonths,
   credit_usd: z.number({ error: 'must be a number' }).int({ error: 'must be a whole number' }).min(0).max(100_000).nullish(),
   language: Language.nullish(),
@@ -73,6 +75,9 @@ export const CreateOrderRequest = z.object({
   success_url: CallbackUrl,
   cancel_url: CallbackUrl,
   webhook_url: CallbackUrl.nullish(),
+  /** Beyond the spec (reference client): the checkout line item's title, and the customer's email. */
+  product_name: ProductName.nullish(),
+  customer_email: CustomerEmail.nullish(),
 });
 export type CreateOrderRequest = z.infer<typeof CreateOrderRequest>;
 
@@ -87,7 +92,8 @@ export type RenewOrderRequest = z.infer<typeof RenewOrderRequest>;
 /** The order as every order endpoint returns it (and as webhook payloads carry it). */
 export const Order = z.object({
   id: z.number().int(),
-  tier: Tier,
+  /** One of the spec's tiers unless the API's catalog lists others. */
+  tier: TierName,
   duration_months: z.number().int(),
   credit_usd: z.number(),
   amount_cents: z.number().int(),
@@ -100,6 +106,12 @@ export const Order = z.object({
   external_id: z.string().nullable(),
   created_at: z.string(),
   paid_at: z.string().nullable(),
+  /** Beyond the spec, present only when set: the branded line item, the customer's email, and
+   * for an order that belongs to a subscription, its id and current status. */
+  product_name: z.string().optional(),
+  customer_email: z.string().optional(),
+  subscription_id: z.number().int().optional(),
+  subscription_status: SubscriptionStatus.optional(),
 });
 export type Order = z.infer<typeof Order>;
 

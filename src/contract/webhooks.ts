@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { SubscriptionStatus } from './fields.js';
 import { Order, OrderStatus } from './orders.js';
 
 export const EVENT_TYPES = [
@@ -44,6 +45,9 @@ export const ReceivedOrderPayload = z.looseObject({
   expires_at: z.string().nullable().optional(),
   paid_at: z.string().nullable().optional(),
   error: DeployError.nullable().optional(),
+  /** Beyond the spec: on a subscription's orders (its first one and each monthly renewal). */
+  subscription_id: z.number().int().optional(),
+  subscription_status: SubscriptionStatus.optional(),
 });
 export type ReceivedOrderPayload = z.infer<typeof ReceivedOrderPayload>;
 

@@ -2,6 +2,7 @@ import type { Eta } from 'eta';
 import type { Logger } from '../lib/logger.js';
 import type { I18n } from './i18n/index.js';
 import type { PortalConfig } from './config.js';
+import type { CatalogCache } from './mintoffice/catalog-cache.js';
 import type { MintOfficeClient } from './mintoffice/client.js';
 import type { PortalMetrics } from './metrics/metrics.js';
 import type { SettingsCache } from './mintoffice/settings-cache.js';
@@ -21,6 +22,8 @@ export interface PortalDeps {
   logger: Logger;
   api: MintOfficeClient;
   settings: SettingsCache;
+  /** The API's package catalog (beyond the spec), when it offers one. */
+  catalog: CatalogCache;
   views: Eta;
   /** The shop's languages and their message catalogues (locales/). */
   i18n: I18n;

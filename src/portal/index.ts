@@ -8,6 +8,7 @@ import type { PortalConfig } from './config.js';
 import type { PortalDeps } from './deps.js';
 import { withAccessLog } from './http/access-log.js';
 import { PortalMetrics } from './metrics/metrics.js';
+import { CatalogCache } from './mintoffice/catalog-cache.js';
 import { MintOfficeClient } from './mintoffice/client.js';
 import { SettingsCache } from './mintoffice/settings-cache.js';
 import { OrderPoller } from './orders/poller.js';
@@ -70,13 +71,14 @@ export function createPortal(config: PortalConfig, options: PortalOptions = {}):
     ...(options.backoffMs !== undefined ? { backoffMs: options.backoffMs } : {}),
   });
   const settings = new SettingsCache(api, db, logger, config.settingsRefreshMs);
+  const catalog = new CatalogCache(api, db, logger, config.settingsRefreshMs);
   const views = createViews({ cache: true });
   // A broken plans file throws ConfigError here, at start-up.
   const plans = loadPlans(config.plansFile);
   // The shop speaks every language the plans file lists that has a catalogue in locales/.
   const i18n = new I18n(plans.languages.map((l) => l.code));
-  const shopPages = new ShopPages({ config, settings, views, i18n }, plans);
-  const deps: PortalDeps = { config, db, stores, logger, api, settings, views, i18n, shopPages, metrics };
+  const shopPages = new ShopPages({ config, settings, catalog, views, i18n }, plans);
+  const deps: PortalDeps = { config, db, stores, logger, api, settings, catalog, views, i18n, shopPages, metrics };
   // One receiver (one batch queue): node:http serves it directly, the Express app mounts the same one.
   // While the WAL file is at WAL_LIMIT_MB, the receiver holds events back until it is reset.
   const webhook = createWebhookHandler(deps, { holdBack: walOverLimit(db, config.walLimitBytes) });
@@ -103,6 +105,8 @@ export function createPortal(config: PortalConfig, options: PortalOptions = {}):
       } else {
         settings.start();
         stops.push(() => settings.stop());
+        catalog.start();
+        stops.push(() => catalog.stop());
       }
       // WAL checkpoints on a worker thread, so a webhook flood never stalls the event loop on one.
       const checkpointer = new WalCheckpointer(db, logger, { walLimitBytes: config.walLimitBytes });

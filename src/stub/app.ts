@@ -9,6 +9,7 @@ import { errorHandler, notFound } from './http/errors.js';
 import { sendMessagePage } from './http/pages.js';
 import { logRequests } from './http/request-log.js';
 import { methodNotAllowed, routesOf, type ServedRoute } from './http/routes.js';
+import { catalogRouter } from './routes/catalog.js';
 import { checkoutRouter } from './routes/checkout.js';
 import { controlsRouter } from './routes/controls.js';
 import { dashboardRouter } from './routes/dashboard.js';
@@ -19,6 +20,7 @@ import { ordersRouter } from './routes/orders.js';
 import { partnerRouter } from './routes/partner.js';
 import { revenueRouter } from './routes/revenue.js';
 import { settingsRouter } from './routes/settings.js';
+import { subscriptionsRouter } from './routes/subscriptions.js';
 
 function accessLog(logger: Logger, metrics: StubMetrics): RequestHandler {
   return (req, res, next) => {
@@ -50,7 +52,16 @@ export interface StubApp {
  *   /_stub/*     test controls as JSON (bearer auth, IP limit on failures only)
  */
 export function createStubApp(ctx: StubContext): StubApp {
-  const api: Router[] = [ordersRouter(ctx), revenueRouter(ctx), partnerRouter(ctx), settingsRouter(ctx), dnsRouter(ctx)];
+  const api: Router[] = [
+    ordersRouter(ctx),
+    revenueRouter(ctx),
+    partnerRouter(ctx),
+    settingsRouter(ctx),
+    dnsRouter(ctx),
+    // Beyond the spec: what partners' code already calls.
+    catalogRouter(ctx),
+    subscriptionsRouter(ctx),
+  ];
   const controls: Router[] = [controlsRouter(ctx), deliveriesRouter(ctx)];
   const dashboard = dashboardRouter(ctx);
   const checkout = checkoutRouter(ctx);

@@ -1,6 +1,7 @@
 import { randomBytes } from 'node:crypto';
 import { z } from 'zod';
 import { PARTNER_STATUSES } from '../contract/index.js';
+import { loadCatalog } from './domain/catalog.js';
 
 export const DNS_PROVIDERS = ['zone.ee', 'cloudflare', 'none'] as const;
 export type DnsProviderSetting = (typeof DNS_PROVIDERS)[number];
@@ -23,6 +24,7 @@ const ENV_NAMES = {
   apexDomain: 'STUB_APEX_DOMAIN',
   dnsProvider: 'STUB_DNS_PROVIDER',
   partnerStatus: 'STUB_PARTNER_STATUS',
+  catalogFile: 'STUB_CATALOG_FILE',
 } as const;
 
 type ConfigKey = keyof typeof ENV_NAMES;
@@ -83,6 +85,8 @@ const StubConfigSchema = z.object({
     .default('example.com'),
   dnsProvider: z.enum(DNS_PROVIDERS, { error: 'must be one of zone.ee, cloudflare, none' }).default('zone.ee'),
   partnerStatus: z.enum(PARTNER_STATUSES, { error: 'must be one of live, onboarding, paused' }).default('live'),
+  /** A JSON catalog of packages, prices and credit bundles (see domain/catalog.ts); unset: the spec's tiers. */
+  catalogFile: z.string().min(1).nullable().default(null),
 });
 
 export type StubConfig = z.output<typeof StubConfigSchema>;
@@ -108,6 +112,8 @@ export function loadStubConfig(env: NodeJS.ProcessEnv = process.env, overrides: 
     const key = String(issue.path[0]) as ConfigKey;
     throw new Error(`${ENV_NAMES[key] ?? key}: ${issue.message}`);
   }
+  // Read once here so a broken catalog stops start-up with one line naming STUB_CATALOG_FILE.
+  loadCatalog(parsed.data.catalogFile, parsed.data.creditOptions);
   return parsed.data;
 }
 

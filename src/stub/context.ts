@@ -4,11 +4,13 @@ import type { RollingWindowLimiter } from '../lib/rate-limit.js';
 import type { StubClock } from './clock.js';
 import type { StubConfig } from './config.js';
 import type { ApiKeyRing } from './domain/api-key.js';
+import type { StubCatalog } from './domain/catalog.js';
 import type { DnsService } from './domain/dns.js';
 import type { WebhookEvents } from './domain/events.js';
 import type { Faults } from './domain/faults.js';
 import type { OrderService } from './domain/orders.js';
 import type { RequestLog } from './http/request-log.js';
+import type { SubscriptionService } from './domain/subscriptions.js';
 import type { StubStore } from './store/index.js';
 
 export interface FakePartner {
@@ -28,6 +30,9 @@ export interface StubContext {
   faults: Faults;
   orders: OrderService;
   events: WebhookEvents;
+  /** Beyond the spec: the packages on sale, and monthly subscriptions. */
+  catalog: StubCatalog;
+  subscriptions: SubscriptionService;
   dns: DnsService;
   partner: FakePartner;
   limiters: { partner: RollingWindowLimiter; ip: RollingWindowLimiter };

@@ -10,12 +10,14 @@ import { StubClock } from './clock.js';
 import { resolveStubConfig, type StubConfig, type StubConfigInput } from './config.js';
 import type { StubContext } from './context.js';
 import { ApiKeyRing } from './domain/api-key.js';
+import { loadCatalog } from './domain/catalog.js';
 import { DnsService } from './domain/dns.js';
 import { WebhookEvents } from './domain/events.js';
 import { Faults } from './domain/faults.js';
 import { OrderService } from './domain/orders.js';
 import { RequestLog } from './http/request-log.js';
 import type { ServedRoute } from './http/routes.js';
+import { SubscriptionService } from './domain/subscriptions.js';
 import { openStubStore, type StubStore } from './store/index.js';
 import { Scheduler } from './webhooks/scheduler.js';
 import { sendWebhook, WEBHOOK_TIMEOUT_MS } from './webhooks/send.js';
@@ -85,7 +87,9 @@ function assemble(config: StubConfig, publicUrl: string, store: StubStore, serve
     retrySchedule: config.retrySchedule,
     onEvent: () => scheduler?.wake(),
   });
-  const orders = new OrderService(config, store, clock, events, faults);
+  const catalog = loadCatalog(config.catalogFile, config.creditOptions);
+  const orders = new OrderService(config, store, clock, events, faults, catalog);
+  const subscriptions = new SubscriptionService(catalog, store, clock, orders);
   scheduler = new Scheduler({
     clock,
     deliveries: store.deliveries,
@@ -93,7 +97,8 @@ function assemble(config: StubConfig, publicUrl: string, store: StubStore, serve
     runLifecycle: (now) =>
       store.transaction(() => {
         store.idempotency.purgeExpired(now);
-        return orders.runDue(now);
+        // Renewals first: a subscription charged at the end of its month must not see its agent expire.
+        return subscriptions.runDue(now) + orders.runDue(now);
       }),
     nextLifecycleAt: () => orders.nextDueAt(),
     send: (delivery, shutdown) => sendWebhook(dispatcher, config.webhookSecret, delivery, shutdown),
@@ -126,6 +131,8 @@ function assemble(config: StubConfig, publicUrl: string, store: StubStore, serve
     faults,
     orders,
     events,
+    catalog,
+    subscriptions,
     dns: new DnsService(config, store, faults),
     partner: { id: 1, email: `partner@${config.apexDomain}`, createdAt },
     limiters: {

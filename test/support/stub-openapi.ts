@@ -912,6 +912,382 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/api/v1/catalog": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * The packages on sale, with resolved prices
+         * @description Not in the published spec: the platform's reference storefront (mintbot-ai/partner-portal-example) calls it. Built from the same catalog as GET /settings pricing and allowed_credit_options (STUB_CATALOG_FILE; default the spec's tiers).
+         */
+        get: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path?: never;
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description The catalog */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["PackageCatalog"];
+                    };
+                };
+                /** @description Error: unauthenticated, invalid_api_key */
+                401: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["ErrorBody"];
+                    };
+                };
+                /** @description Error: method_not_allowed (a known path with another method; see the Allow header) */
+                405: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["ErrorBody"];
+                    };
+                };
+                /** @description Error: rate_limited (see Retry-After) */
+                429: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["ErrorBody"];
+                    };
+                };
+            };
+        };
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/subscriptions": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * Create a monthly subscription
+         * @description Not in the published spec: the platform's reference storefront (mintbot-ai/partner-portal-example) calls it. No duration_months or credit_usd (any field not listed is a 422 naming it); a trial is never subscribable. Paid on the fake checkout through its first order, then charged every month on the stub clock (card 4000000000009995 pays, then every renewal fails).
+         */
+        post: {
+            parameters: {
+                query?: never;
+                header: {
+                    /** @description Any UUID per distinct request; a replay within 24 h answers the stored response with Idempotent-Replay: true. */
+                    "Idempotency-Key": string;
+                };
+                path?: never;
+                cookie?: never;
+            };
+            requestBody?: {
+                content: {
+                    "application/json": components["schemas"]["CreateSubscriptionRequest"];
+                };
+            };
+            responses: {
+                /** @description Created: status pending, with its checkout_url */
+                201: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Subscription"];
+                    };
+                };
+                /** @description Error: missing_idempotency_key */
+                400: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["ErrorBody"];
+                    };
+                };
+                /** @description Error: unauthenticated, invalid_api_key */
+                401: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["ErrorBody"];
+                    };
+                };
+                /** @description Error: partner_not_live (writes while the partner is onboarding or paused) */
+                403: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["ErrorBody"];
+                    };
+                };
+                /** @description Error: method_not_allowed (a known path with another method; see the Allow header) */
+                405: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["ErrorBody"];
+                    };
+                };
+                /** @description Error: idempotency_key_mismatch */
+                409: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["ErrorBody"];
+                    };
+                };
+                /** @description Error: validation_error (body over 64 KB) */
+                413: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["ErrorBody"];
+                    };
+                };
+                /** @description Error: validation_error, quota_exceeded (with deploys_used and deploy_quota), dns_not_configured, dns_provider_unsupported */
+                422: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["ErrorBody"];
+                    };
+                };
+                /** @description Error: rate_limited (see Retry-After) */
+                429: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["ErrorBody"];
+                    };
+                };
+                /** @description Error: payment_gateway_error, dns_provider_error */
+                502: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["ErrorBody"];
+                    };
+                };
+            };
+        };
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/subscriptions/{id}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** Get a subscription (stub extension) */
+        get: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path: {
+                    /** @description The subscription id (a positive integer). */
+                    id: string;
+                };
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description The subscription */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Subscription"];
+                    };
+                };
+                /** @description Error: unauthenticated, invalid_api_key */
+                401: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["ErrorBody"];
+                    };
+                };
+                /** @description Error: not_found */
+                404: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["ErrorBody"];
+                    };
+                };
+                /** @description Error: method_not_allowed (a known path with another method; see the Allow header) */
+                405: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["ErrorBody"];
+                    };
+                };
+                /** @description Error: rate_limited (see Retry-After) */
+                429: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["ErrorBody"];
+                    };
+                };
+            };
+        };
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/subscriptions/{id}/cancel": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * Stop renewing (stub extension)
+         * @description No more renewals; the agent runs to the end of the paid month. Cancelling an unpaid one closes its checkout (order.cancelled); cancelling twice changes nothing; one that has ended is 409.
+         */
+        post: {
+            parameters: {
+                query?: never;
+                header: {
+                    /** @description Any UUID per distinct request; a replay within 24 h answers the stored response with Idempotent-Replay: true. */
+                    "Idempotency-Key": string;
+                };
+                path: {
+                    /** @description The subscription id (a positive integer). */
+                    id: string;
+                };
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description The subscription, cancelled */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Subscription"];
+                    };
+                };
+                /** @description Error: missing_idempotency_key */
+                400: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["ErrorBody"];
+                    };
+                };
+                /** @description Error: unauthenticated, invalid_api_key */
+                401: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["ErrorBody"];
+                    };
+                };
+                /** @description Error: partner_not_live (writes while the partner is onboarding or paused) */
+                403: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["ErrorBody"];
+                    };
+                };
+                /** @description Error: not_found */
+                404: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["ErrorBody"];
+                    };
+                };
+                /** @description Error: method_not_allowed (a known path with another method; see the Allow header) */
+                405: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["ErrorBody"];
+                    };
+                };
+                /** @description Error: idempotency_key_mismatch */
+                409: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["ErrorBody"];
+                    };
+                };
+                /** @description Error: rate_limited (see Retry-After) */
+                429: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["ErrorBody"];
+                    };
+                };
+            };
+        };
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/checkout/{sessionId}": {
         parameters: {
             query?: never;
@@ -980,7 +1356,7 @@ export interface paths {
         put?: never;
         /**
          * Pay
-         * @description Card 4000000000000002 is declined (402); 4000000000000341 pays and the deploy fails; any other 12-19 digits pay.
+         * @description Card 4000000000000002 is declined (402); 4000000000000341 pays and the deploy fails; 4000000000009995 pays, then a subscription's renewals fail; any other 12-19 digits pay. The email field is shown prefilled with customer_email and not stored.
          */
         post: {
             parameters: {
@@ -997,11 +1373,12 @@ export interface paths {
                     "application/x-www-form-urlencoded": {
                         /** @example 4242 4242 4242 4242 */
                         card_number: string;
+                        email?: string;
                     };
                 };
             };
             responses: {
-                /** @description Paid: on to success_url with {ORDER_ID} replaced. */
+                /** @description Paid: on to success_url with {ORDER_ID} and {CHECKOUT_SESSION_ID} replaced. */
                 303: {
                     headers: {
                         Location: string;
@@ -2880,8 +3257,7 @@ export interface components {
     schemas: {
         Order: {
             id: number;
-            /** @enum {string} */
-            tier: "trial" | "s1" | "s2" | "s4";
+            tier: string;
             duration_months: number;
             credit_usd: number;
             amount_cents: number;
@@ -2895,10 +3271,14 @@ export interface components {
             external_id: string | null;
             created_at: string;
             paid_at: string | null;
+            product_name?: string;
+            customer_email?: string;
+            subscription_id?: number;
+            /** @enum {string} */
+            subscription_status?: "pending" | "active" | "cancelled" | "payment_failed" | "expired";
         };
         CreateOrderRequest: {
-            /** @enum {string} */
-            tier: "trial" | "s1" | "s2" | "s4";
+            tier: string;
             duration_months: 1 | 3 | 12;
             credit_usd?: number | null;
             language?: ("auto" | "bg" | "cs" | "da" | "de" | "el" | "en" | "en-GB" | "es" | "es-419" | "et" | "fi" | "fil" | "fr" | "fr-CA" | "hr" | "hu" | "id" | "it" | "ja" | "ko" | "lt" | "lv" | "ms" | "mt" | "nb" | "nl" | "pl" | "pt" | "pt-BR" | "ro" | "ru" | "sk" | "sl" | "sv" | "th" | "tr" | "vi" | "zh" | "zh-HK" | "zh-TW") | null;
@@ -2906,6 +3286,24 @@ export interface components {
             success_url: string;
             cancel_url: string;
             webhook_url?: string | null;
+            product_name?: string | null;
+            customer_email?: string | null;
+        };
+        CreateSubscriptionRequest: {
+            tier: string;
+            currency: string;
+            /**
+             * @description A Stripe Checkout locale; auto lets Checkout pick.
+             * @enum {string}
+             */
+            language: "auto" | "bg" | "cs" | "da" | "de" | "el" | "en" | "en-GB" | "es" | "es-419" | "et" | "fi" | "fil" | "fr" | "fr-CA" | "hr" | "hu" | "id" | "it" | "ja" | "ko" | "lt" | "lv" | "ms" | "mt" | "nb" | "nl" | "pl" | "pt" | "pt-BR" | "ro" | "ru" | "sk" | "sl" | "sv" | "th" | "tr" | "vi" | "zh" | "zh-HK" | "zh-TW";
+            success_url: string;
+            cancel_url: string;
+            customer_email?: string | null;
+            product_name?: string | null;
+            external_id?: string | null;
+        } & {
+            [key: string]: unknown;
         };
         RenewOrderRequest: {
             duration_months: 1 | 3 | 12;
@@ -2920,6 +3318,48 @@ export interface components {
         OrderList: {
             items: components["schemas"]["OrderOutput"][];
             next_cursor: string | null;
+        };
+        PackageCatalog: {
+            currency: string;
+            packages: {
+                tier: string;
+                display_name: string;
+                description: string;
+                featured: boolean;
+                default_credit_usd: number;
+                durations: {
+                    months: number;
+                    label: string;
+                    price_cents: number;
+                }[];
+                subscription: {
+                    available: boolean;
+                    price_cents: number | null;
+                };
+            }[];
+            credit_options: {
+                usd: number;
+                price_cents: number;
+            }[];
+        };
+        Subscription: {
+            id: number;
+            /** @enum {string} */
+            status: "pending" | "active" | "cancelled" | "payment_failed" | "expired";
+            tier: string;
+            amount_cents: number;
+            currency: string;
+            checkout_url: string | null;
+            order_id: number;
+            customer_email: string | null;
+            product_name: string | null;
+            language: string | null;
+            external_id: string | null;
+            current_period_end: string | null;
+            next_renewal_at: string | null;
+            renewals: number;
+            cancelled_at: string | null;
+            created_at: string;
         };
         Revenue: {
             currency: string;
@@ -3126,8 +3566,7 @@ export interface components {
         };
         OrderOutput: {
             id: number;
-            /** @enum {string} */
-            tier: "trial" | "s1" | "s2" | "s4";
+            tier: string;
             duration_months: number;
             credit_usd: number;
             amount_cents: number;
@@ -3141,11 +3580,15 @@ export interface components {
             external_id: string | null;
             created_at: string;
             paid_at: string | null;
+            product_name?: string;
+            customer_email?: string;
+            subscription_id?: number;
+            /** @enum {string} */
+            subscription_status?: "pending" | "active" | "cancelled" | "payment_failed" | "expired";
         };
         WebhookPayload: {
             id: number;
-            /** @enum {string} */
-            tier: "trial" | "s1" | "s2" | "s4";
+            tier: string;
             duration_months: number;
             credit_usd: number;
             amount_cents: number;
@@ -3159,6 +3602,11 @@ export interface components {
             external_id: string | null;
             created_at: string;
             paid_at: string | null;
+            product_name?: string;
+            customer_email?: string;
+            subscription_id?: number;
+            /** @enum {string} */
+            subscription_status?: "pending" | "active" | "cancelled" | "payment_failed" | "expired";
             error?: {
                 step: string;
                 message: string;

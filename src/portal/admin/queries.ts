@@ -69,13 +69,18 @@ export interface RejectedBurst {
 }
 
 /**
- * Everything on the "needs attention" view, one field per kind: to add a kind (e.g. subscriptions
- * whose payment failed), add a field here, its query in the store, and a section in
- * views/admin/attention.eta; attentionCount() then counts it for the tab.
+ * Everything on the "needs attention" view, one field per kind: to add a kind, add a field here,
+ * its query in the store, and a section in views/admin/attention.eta; attentionCount() then
+ * counts it for the tab.
  */
 export interface Attention {
   /** Orders whose agent failed to come up, changed within the last 30 days, newest first. */
   failedDeploys: OrderRow[];
+  /**
+   * Subscriptions whose monthly payment failed (their first order's row, which holds the
+   * subscription's state), changed within the last 30 days, newest first.
+   */
+  failedSubscriptions: StoredOrderRow[];
   /** At least 5 refusals for one reason within one 10-minute bucket, in the last 24 hours. */
   rejectedBursts: RejectedBurst[];
   /** Open fast-track inquiries with less than 4 of their 24 hours left, or overdue; oldest first. */
@@ -84,6 +89,7 @@ export interface Attention {
 
 export const ATTENTION_RULES = {
   failedDeployWindowMs: 30 * 86_400_000,
+  failedSubscriptionWindowMs: 30 * 86_400_000,
   burstMin: 5,
   burstBucketMs: 10 * 60_000,
   burstLookbackMs: 86_400_000,
@@ -94,7 +100,7 @@ export const ATTENTION_RULES = {
 
 /** How many things need attention (the tab's badge). */
 export function attentionCount(a: Attention): number {
-  return a.failedDeploys.length + a.rejectedBursts.length + a.fastTrackDue.length;
+  return a.failedDeploys.length + a.failedSubscriptions.length + a.rejectedBursts.length + a.fastTrackDue.length;
 }
 
 /**

@@ -18,6 +18,9 @@ export const CUSTOMER_ERRORS = {
   duration_unknown: 422,
   language_unknown: 422,
   credit_unavailable: 400,
+  duration_not_sold: 422,
+  subscribe_email_missing: 422,
+  subscribe_not_available: 422,
   // Placing the order with mintbot
   ordering_unavailable: 503,
   busy: 503,
@@ -32,6 +35,11 @@ export const CUSTOMER_ERRORS = {
   order_not_found: 404,
   renew_trial: 409,
   renew_no_agent: 409,
+  // Stopping a monthly renewal
+  subscription_none: 409,
+  subscription_ended: 409,
+  cancel_unavailable: 503,
+  cancel_unreachable: 502,
   // Anywhere
   store_busy: 503,
   not_found: 404,

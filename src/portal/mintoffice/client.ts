@@ -10,6 +10,9 @@ import {
   DnsUpsertResponse,
   Order,
   OrderList,
+  PackageCatalog,
+  Subscription,
+  type CreateSubscriptionRequest,
   Partner,
   Revenue,
   Settings,
@@ -100,6 +103,24 @@ export class MintOfficeClient {
 
   getSettings(): Promise<ApiResult<Settings>> {
     return this.call('GET', '/settings', Settings);
+  }
+
+  /** Beyond the spec: the packages on sale. An API without it answers 404 (see CatalogCache). */
+  getCatalog(): Promise<ApiResult<PackageCatalog>> {
+    return this.call('GET', '/catalog', PackageCatalog);
+  }
+
+  /** Beyond the spec: a monthly auto-renewing plan, paid on the checkout like an order. */
+  createSubscription(body: CreateSubscriptionRequest, idempotencyKey: string = randomUUID()): Promise<ApiResult<Subscription>> {
+    return this.call('POST', '/subscriptions', Subscription, { body, idempotencyKey });
+  }
+
+  getSubscription(id: number): Promise<ApiResult<Subscription>> {
+    return this.call('GET', `/subscriptions/${id}`, Subscription);
+  }
+
+  cancelSubscription(id: number, idempotencyKey: string = randomUUID()): Promise<ApiResult<Subscription>> {
+    return this.call('POST', `/subscriptions/${id}/cancel`, Subscription, { body: {}, idempotencyKey });
   }
 
   getPartner(): Promise<ApiResult<Partner>> {

@@ -1,8 +1,8 @@
 import { randomBytes } from 'node:crypto';
-import type { Order } from '../../contract/index.js';
+import type { Order, Subscription, SubscriptionStatus } from '../../contract/index.js';
 import type { LocalStatus } from './status.js';
 
-/** A row of the `orders` table (schema v1). */
+/** A row of the `orders` table (schema v4). */
 export interface OrderRow {
   ref: string;
   api_order_id: number | null;
@@ -26,6 +26,12 @@ export interface OrderRow {
   updated_at: number;
   /** The address that placed it (schema v2; null for older rows and orders made elsewhere). */
   client_key: string | null;
+  /** Schema v4: the customer's email (given for a subscription). */
+  customer_email: string | null;
+  /** Set on a monthly subscription (its first order): mintbot's subscription id and state. */
+  api_subscription_id: number | null;
+  /** Non-null marks a subscription; 'pending' from the moment the customer asked for one. */
+  subscription_status: SubscriptionStatus | null;
 }
 
 export interface NewOrder {
@@ -37,6 +43,9 @@ export interface NewOrder {
   language: string | null;
   /** Who placed it (their address), for the cap on a client's unpaid orders. */
   clientKey?: string | null;
+  /** A monthly subscription instead of a one-off order (then durationMonths is 1 and creditUsd 0). */
+  subscription?: boolean;
+  customerEmail?: string | null;
 }
 
 /** Statuses that hold one of the partner's deploy slots without being paid. */
@@ -75,6 +84,10 @@ export interface OrderStore {
   markCreateFailed(ref: string, message: string): Promise<void>;
   /** How many orders this client placed in the last CHECKOUT_WINDOW_MS that are still unpaid. */
   openUnpaidBy(clientKey: string): Promise<number>;
+  /** The API created the subscription (its first order is subscription.order_id). */
+  markSubscriptionCreated(ref: string, subscription: Subscription): Promise<void>;
+  /** What the API answered about the subscription (after a cancel); an ended subscription never becomes active again. */
+  applySubscription(ref: string, subscription: Subscription): Promise<void>;
   /** Orders mintbot knows about that have not reached a final status (the polling worker's queue). */
   pollable(limit: number): Promise<OrderRow[]>;
   /** Applies what GET /orders/{id} says (see apiOrderChange). Returns whether the row changed. */

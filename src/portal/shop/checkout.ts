@@ -1,4 +1,4 @@
-import type { Order } from '../../contract/index.js';
+import type { Order, Subscription } from '../../contract/index.js';
 import type { Logger } from '../../lib/logger.js';
 import type { ApiFailure, ApiResult } from '../mintoffice/client.js';
 import type { NewOrder, OrderRow, OrderStore } from '../orders/store.js';
@@ -16,9 +16,9 @@ export interface Submission {
   idempotencyKey: string;
   order: Omit<NewOrder, 'idempotencyKey'>;
   /** Sends the order to the API with this ref as external_id and the key as Idempotency-Key. */
-  send(ref: string): Promise<ApiResult<Order>>;
+  send(ref: string): Promise<ApiResult<Order | Subscription>>;
   reqId: string;
-  what: 'order' | 'renewal';
+  what: 'order' | 'renewal' | 'subscription';
 }
 
 /**
@@ -73,7 +73,9 @@ export class Checkout {
       // The browser would refuse the redirect (CSP form-action): tell the operator how to fix it.
       this.logger.error({ reqId: s.reqId, origin }, `checkout origin ${origin} is not in CHECKOUT_ORIGINS: browsers will block the redirect; add it to CHECKOUT_ORIGINS`);
     }
-    await this.store.markCreated(row.ref, result.value);
+    const created = result.value;
+    if ('order_id' in created) await this.store.markSubscriptionCreated(row.ref, created);
+    else await this.store.markCreated(row.ref, created);
     this.logger.info({ reqId: s.reqId, ref: row.ref, apiOrderId: result.value.id, replayed: result.replayed }, `${s.what} created`);
     return { kind: 'redirect', location: checkoutUrl, ref: row.ref };
   }
@@ -127,6 +129,8 @@ function sameChoices(row: OrderRow, order: Submission['order']): boolean {
     row.duration_months === order.durationMonths &&
     row.credit_usd === order.creditUsd &&
     (row.language ?? null) === (order.language ?? null) &&
-    (row.renews_ref ?? null) === (order.renewsRef ?? null)
+    (row.renews_ref ?? null) === (order.renewsRef ?? null) &&
+    (row.subscription_status !== null) === Boolean(order.subscription) &&
+    (row.customer_email ?? null) === (order.customerEmail ?? null)
   );
 }

@@ -11,6 +11,10 @@ export interface Choices {
   duration: number;
   credit: number;
   language: string;
+  /** "Renew automatically every month": a subscription instead of a one-off order. */
+  subscribe: boolean;
+  /** Needed for a subscription; never carried in a URL. */
+  email: string;
 }
 
 /** Stands in for the per-view idempotency key in pre-rendered forms. */
@@ -32,20 +36,21 @@ export class ShopPages {
   private readonly forms = new Map<string, [string, string]>();
 
   constructor(
-    private readonly deps: Pick<PortalDeps, 'config' | 'settings' | 'views' | 'i18n'>,
+    private readonly deps: Pick<PortalDeps, 'config' | 'settings' | 'catalog' | 'views' | 'i18n'>,
     plans: Plans = loadPlans(deps.config.plansFile),
   ) {
     this.plans = plans;
     this.languages = new Set(this.plans.languages.map((l) => l.code));
     this.defaultLanguage = this.plans.languages[0]!.code;
-    this.current = new Catalog(this.plans, deps.settings.get());
+    this.current = new Catalog(this.plans, deps.settings.get(), deps.catalog.get());
   }
 
-  /** The catalog for the current settings snapshot; cached pages are dropped when it changes. */
+  /** The catalog for the current settings and API-catalog snapshots; cached pages are dropped when either changes. */
   catalog(): Catalog {
     const snapshot = this.deps.settings.get();
-    if (snapshot !== this.current.snapshot) {
-      this.current = new Catalog(this.plans, snapshot);
+    const apiCatalog = this.deps.catalog.get();
+    if (snapshot !== this.current.snapshot || apiCatalog !== this.current.catalogSnapshot) {
+      this.current = new Catalog(this.plans, snapshot, apiCatalog);
       this.homes.clear();
       this.forms.clear();
     }
@@ -57,7 +62,7 @@ export class ShopPages {
     let home = this.homes.get(lang);
     if (!home) {
       const language = pageLanguage(this.deps.i18n, lang, '/');
-      home = Buffer.from(renderHtml(this.deps, 'portal/home', '/', { cards: cat.cards(language.tr), pricesKnown: cat.snapshot !== undefined }, language));
+      home = Buffer.from(renderHtml(this.deps, 'portal/home', '/', { cards: cat.cards(language.tr), pricesKnown: cat.pricesKnown }, language));
       this.homes.set(lang, home);
     }
     return home;
@@ -71,6 +76,8 @@ export class ShopPages {
       duration: 1,
       credit: 0,
       language: this.languages.has(lang) ? lang : this.defaultLanguage,
+      subscribe: false,
+      email: '',
     };
   }
 
@@ -88,9 +95,11 @@ export class ShopPages {
     const language = query['language'];
     return {
       plan: base.plan,
-      duration: months !== null && (months === 1 || months === 3 || months === 12) ? months : base.duration,
+      duration: months !== null && cat.durations(base.plan, this.deps.i18n.for(lang)).some((d) => d.months === months) ? months : base.duration,
       credit: credit !== null && cat.allowsCredit(credit) ? credit : base.credit,
       language: typeof language === 'string' && this.languages.has(language) ? language : base.language,
+      subscribe: query['subscribe'] === '1' && cat.subscriptionCents(base.plan) !== null,
+      email: '',
     };
   }
 
@@ -99,7 +108,7 @@ export class ShopPages {
     return {
       title: tr.t('buy.title'),
       cards: cat.cards(tr),
-      pricesKnown: cat.snapshot !== undefined,
+      pricesKnown: cat.pricesKnown,
       choices,
       trial: choices.plan === 'trial',
       durations: cat.durations(choices.plan, tr),

@@ -1,7 +1,7 @@
 import { readFileSync } from 'node:fs';
 import { resolve } from 'node:path';
 import { z } from 'zod';
-import { Language, Tier } from '../../contract/index.js';
+import { Language, TierName } from '../../contract/index.js';
 import { ConfigError } from '../config.js';
 
 /**
@@ -17,7 +17,8 @@ const Features = z.array(Text(80)).max(8, { error: 'at most 8 features' });
 const TranslatedCopy = z.strictObject({ name: Text(40).optional(), blurb: Text(200).optional(), features: Features.optional() });
 
 const PlanCopy = z.strictObject({
-  tier: Tier,
+  /** The spec's trial, s1, s2, s4, or a package the API's catalog sells under another name. */
+  tier: TierName,
   name: Text(40),
   blurb: Text(200),
   features: Features.default([]),
@@ -28,7 +29,7 @@ const PlanCopy = z.strictObject({
 const PlansFile = z
   .strictObject({
     $comment: z.string().optional(),
-    featured: Tier.optional(),
+    featured: TierName.optional(),
     plans: z.array(PlanCopy).min(1, { error: 'list at least one plan' }),
     languages: z
       .array(z.strictObject({ code: Language, label: Text(40) }))

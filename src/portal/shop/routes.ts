@@ -1,7 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import express, { Router, type Request, type Response } from 'express';
 import { z } from 'zod';
-import { DurationMonths, Tier, type Order } from '../../contract/index.js';
+import { CustomerEmail, DurationMonths, TierName, type Order, type Subscription } from '../../contract/index.js';
 import { clientIp } from '../../lib/client-ip.js';
 import type { ApiResult } from '../mintoffice/client.js';
 import type { PortalDeps } from '../deps.js';
@@ -15,7 +15,8 @@ import { Checkout, type SubmitOutcome } from './checkout.js';
 import { BuyLimits } from './limits.js';
 import { HOME_CACHE_CONTROL, sendHtml } from './fast-path.js';
 import type { Choices } from './pages.js';
-import { renewableTier, statusView } from './status-view.js';
+import { renewableTier, statusView, subscriptionView } from './status-view.js';
+import { cancelSubscription } from './subscriptions.js';
 
 const IdempotencyKey = z.string().regex(/^[A-Za-z0-9_-]{16,64}$/);
 const Ref = z.string().regex(/^[A-Za-z0-9_-]{22,64}$/);
@@ -28,6 +29,13 @@ const BuyForm = z.object({
   duration_months: z.string().max(4).optional(),
   credit_usd: z.string().max(10).optional(),
   language: z.string().max(10).optional(),
+  idempotency_key: z.string().max(100).optional(),
+  subscribe: z.literal('1').optional(),
+  email: z.string().max(300).optional(),
+});
+
+const CancelSubscriptionForm = z.object({
+  ref: z.string().max(100).optional(),
   idempotency_key: z.string().max(100).optional(),
 });
 
@@ -42,7 +50,7 @@ const RenewForm = z.object({
 /** A refused form: what went wrong and, when it is one field's fault, which (the error summary links to it). */
 interface FormProblem {
   error: CustomerError;
-  field?: 'plan' | 'duration_months' | 'credit_usd' | 'language';
+  field?: 'plan' | 'duration_months' | 'credit_usd' | 'language' | 'email';
 }
 
 /** A refused renewal, shown on the status page with the request id that finds its log line. */
@@ -93,7 +101,7 @@ export function shopRouter(deps: PortalDeps): Router {
     return render('portal/buy', '/buy', pages.formData(choices, { idempotencyKey: randomUUID(), errorSummary, notice: extra.notice, ...(extra.title ? { title: extra.title } : {}) }, tr), language);
   };
   const fieldAnchor = (field: NonNullable<FormProblem['field']>, choices: Choices): string =>
-    field === 'plan' ? `plan-${choices.plan}` : field === 'duration_months' ? `duration-${choices.duration}` : field === 'credit_usd' ? `credit-${choices.credit}` : 'language';
+    field === 'plan' ? `plan-${choices.plan}` : field === 'duration_months' ? `duration-${choices.duration}` : field === 'credit_usd' ? `credit-${choices.credit}` : field === 'email' ? 'email' : 'language';
 
   const router = Router();
 
@@ -121,7 +129,7 @@ export function shopRouter(deps: PortalDeps): Router {
     const cat = current();
     const shape = BuyForm.safeParse(req.body ?? {});
     const body = shape.success ? shape.data : {};
-    const plan = Tier.safeParse(body.plan);
+    const plan = TierName.safeParse(body.plan);
     const trial = plan.success && plan.data === 'trial';
     // Absent when the picker hid them (a trial has neither): one month, no credit.
     const duration = Duration.safeParse(body.duration_months ?? '1');
@@ -134,6 +142,8 @@ export function shopRouter(deps: PortalDeps): Router {
       duration: duration.success ? duration.data : 1,
       credit: credit.success && cat.allowsCredit(credit.data) ? credit.data : 0,
       language: languages.has(language) ? language : defaultLanguage,
+      subscribe: body.subscribe === '1',
+      email: (body.email ?? '').trim().slice(0, 254),
     };
     const refuse = (problem: FormProblem) => {
       logger.info({ reqId: req.id, status: problem.error.status, reason: problem.error.name }, 'order form refused');
@@ -145,6 +155,12 @@ export function shopRouter(deps: PortalDeps): Router {
     if (!languages.has(language)) return refuse({ error: customerError('language_unknown'), field: 'language' });
     if (!credit.success || !cat.allowsCredit(credit.data)) return refuse({ error: customerError('credit_unavailable'), field: 'credit_usd' });
     if (!key.success) return refuse({ error: customerError('form_expired') });
+    if (choices.subscribe) {
+      if (cat.subscriptionCents(choices.plan) === null) return refuse({ error: customerError('subscribe_not_available'), field: 'plan' });
+      if (!CustomerEmail.safeParse(choices.email).success) return refuse({ error: customerError('subscribe_email_missing'), field: 'email' });
+    } else if (!cat.sells(choices.plan, choices.duration)) {
+      return refuse({ error: customerError('duration_not_sold'), field: 'duration_months' });
+    }
     if (trial && (choices.duration !== 1 || choices.credit !== 0)) {
       // Said, not silently dropped: the customer picked months or credit, then a trial (without script).
       logger.info({ reqId: req.id }, 'trial ordered with months or credit: set aside, form shown again');
@@ -161,6 +177,7 @@ export function shopRouter(deps: PortalDeps): Router {
         return fail(req, res, refused, lang, () => pickerPage(choices, lang, { problem: { error: refused }, requestId: req.id }));
       }
     }
+    if (choices.subscribe) return subscribe(req, res, choices, key.data, client, refuse);
 
     const outcome = await checkout.submit({
       idempotencyKey: key.data,
@@ -170,11 +187,12 @@ export function shopRouter(deps: PortalDeps): Router {
       send: (ref): Promise<ApiResult<Order>> =>
         api.createOrder(
           {
-            tier: choices.plan as Tier,
+            tier: choices.plan,
             duration_months: choices.duration as DurationMonths,
             ...(choices.credit > 0 ? { credit_usd: choices.credit } : {}),
             language: choices.language,
             external_id: ref,
+            product_name: productName(choices, trial ? 'trial' : 'months'),
             success_url: successUrl(ref),
             cancel_url: `${config.publicBaseUrl}/cancel?${new URLSearchParams({ plan: choices.plan, duration_months: String(choices.duration), credit_usd: String(choices.credit), language: choices.language })}`,
           },
@@ -183,6 +201,42 @@ export function shopRouter(deps: PortalDeps): Router {
     });
     respond(req, res, outcome, (problem) => refuse(problem));
   });
+
+  /**
+   * The checkout's line item, so the customer sees the shop's brand in their language:
+   * "<brand> <plan> · <length>", e.g. "ExampleAI Starter · 3 months", "ExampleAI Team · monatlich".
+   */
+  const productName = (choices: Choices, length: 'trial' | 'months' | 'monthly'): string => {
+    const tr = i18n.for(choices.language);
+    const duration = length === 'trial' ? tr.t('duration.trial') : length === 'monthly' ? tr.t('duration.monthly') : tr.t('duration.months', { n: choices.duration });
+    return `${config.brand} ${current().copy(choices.plan, tr.lang).name} · ${duration}`.slice(0, 200);
+  };
+
+  /** POST /buy with "Renew automatically every month": a subscription, paid on the same checkout. */
+  const subscribe = async (req: Request, res: Response, choices: Choices, key: string, client: string, refuse: (problem: FormProblem) => void): Promise<void> => {
+    const cancelQuery = new URLSearchParams({ plan: choices.plan, language: choices.language, subscribe: '1' });
+    const outcome = await checkout.submit({
+      idempotencyKey: key,
+      reqId: req.id,
+      what: 'subscription',
+      order: { renewsRef: null, tier: choices.plan, durationMonths: 1, creditUsd: 0, language: choices.language, clientKey: client, subscription: true, customerEmail: choices.email },
+      send: (ref): Promise<ApiResult<Subscription>> =>
+        api.createSubscription(
+          {
+            tier: choices.plan,
+            currency: current().currency ?? 'usd',
+            language: choices.language,
+            success_url: successUrl(ref),
+            cancel_url: `${config.publicBaseUrl}/cancel?${cancelQuery}`,
+            customer_email: choices.email,
+            product_name: productName(choices, 'monthly'),
+            external_id: ref,
+          },
+          key,
+        ),
+    });
+    respond(req, res, outcome, refuse);
+  };
 
   /** Where the checkout sends a customer who paid: the status page, told not to offer paying again. */
   const successUrl = (ref: string) => `${config.publicBaseUrl}/thank-you?ref=${ref}&paid=1`;
@@ -214,15 +268,19 @@ export function shopRouter(deps: PortalDeps): Router {
   const versionOf = (found: Found) => `${found.order.status}.${found.order.updated_at}.${found.original?.updated_at ?? 0}`;
 
   /** The data of the status region (the part that updates in place), in `lang`. */
-  const statusData = (found: Found, language: PageLanguage, fromCheckout: boolean, renewError?: RenewError) => {
+  const statusData = (found: Found, language: PageLanguage, fromCheckout: boolean, renewError?: RenewError, subscriptionError?: RenewError) => {
     const { order, original } = found;
     const { tr } = language;
-    const view = statusView(order, tr, { original, fromCheckout });
+    const subscription = subscriptionView(order, tr);
+    const base = statusView(order, tr, { original, fromCheckout });
+    // A running subscription renews by itself: no second way to pay for the same month.
+    const view = subscription?.cancellable ? { ...base, renewable: false } : base;
     const cat = current();
     return {
       title: view.pill,
       order,
       view,
+      subscription,
       version: versionOf(found),
       fromCheckout,
       planName: cat.card(order.tier, tr)?.name ?? order.tier,
@@ -230,18 +288,19 @@ export function shopRouter(deps: PortalDeps): Router {
       renewDurations: view.renewable ? cat.durations(order.tier, tr) : [],
       idempotencyKey: randomUUID(),
       renewError,
+      subscriptionError,
       supportEmail: plans.support_email ?? null,
       selfUrl: `/thank-you?${new URLSearchParams({ ref: order.ref, ...(fromCheckout ? { paid: '1' } : {}) })}`,
     };
   };
 
-  const statusPage = (req: Request, res: Response, found: Found | undefined, renewError?: RenewError): { html: string; lang: string } => {
+  const statusPage = (req: Request, res: Response, found: Found | undefined, renewError?: RenewError, subscriptionError?: RenewError): { html: string; lang: string } => {
     const lang = requestLanguage(i18n, req, res, { order: found?.order.language });
     const fromCheckout = req.query.paid === '1';
     // The switcher keeps the order in its links only when there is one (an unknown ref is not echoed).
     const language = pageLanguage(i18n, lang, '/thank-you', found ? plainQuery(req.originalUrl, ['ref', 'paid']) : {});
     if (!found) return { html: render('portal/thank-you', '/thank-you', { title: language.tr.t('thankYou.title'), order: null }, language), lang };
-    const data = statusData(found, language, fromCheckout, renewError);
+    const data = statusData(found, language, fromCheckout, renewError, subscriptionError);
     const html = render('portal/thank-you', '/thank-you', {
       ...data,
       metaRefresh: data.view.final ? undefined : { seconds: STATUS_META_REFRESH_SECONDS, url: data.selfUrl },
@@ -327,6 +386,25 @@ export function shopRouter(deps: PortalDeps): Router {
         ),
     });
     respond(req, res, outcome, refuse);
+  });
+
+  router.post('/subscription/cancel', form, async (req, res) => {
+    const shape = CancelSubscriptionForm.safeParse(req.body ?? {});
+    const body = shape.success ? shape.data : {};
+    const found = await lookup(body.ref);
+    if (!found) {
+      sendError(deps, req, res, customerError('order_not_found'));
+      return;
+    }
+    const lang = requestLanguage(i18n, req, res, { order: found.order.language });
+    const tr = i18n.for(lang);
+    const refuse = (problem: FormProblem) =>
+      fail(req, res, problem.error, lang, () => statusPage(req, res, found, undefined, { message: tr.t(messageKey(problem.error), problem.error.values), reference: req.id }).html);
+    const key = IdempotencyKey.safeParse(body.idempotency_key);
+    if (!key.success) return refuse({ error: customerError('form_expired') });
+    const outcome = await cancelSubscription({ api, orders: store, logger }, found.order, key.data, req.id);
+    if (!outcome.ok) return refuse({ error: customerError(outcome.error) });
+    res.redirect(303, `${config.publicBaseUrl}/thank-you?ref=${found.order.ref}`);
   });
 
   return router;

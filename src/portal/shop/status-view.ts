@@ -116,3 +116,26 @@ export function statusView(order: OrderRow, tr: Translator, ctx: StatusContext =
       };
   }
 }
+
+/** How the status page presents a subscription's state (null for a one-off order). */
+export interface SubscriptionView {
+  status: NonNullable<OrderRow['subscription_status']>;
+  label: string;
+  detail: string;
+  /** The customer may stop automatic renewal (a POST with the form's one-time key). */
+  cancellable: boolean;
+}
+
+export function subscriptionView(order: OrderRow, tr: Translator): SubscriptionView | null {
+  const status = order.subscription_status;
+  if (status === null) return null;
+  const date = formatExpiry(order.expires_at, tr);
+  const detail = (key: string) =>
+    status === 'pending' || status === 'expired' || date === null ? tr.t(`subscription.${key}.${status === 'pending' || status === 'expired' ? 'detail' : 'detailNoDate'}`) : tr.t(`subscription.${key}.detail`, { date });
+  return {
+    status,
+    label: tr.t(`subscription.${status}.label`),
+    detail: detail(status),
+    cancellable: status === 'active' || (status === 'pending' && order.api_subscription_id !== null),
+  };
+}

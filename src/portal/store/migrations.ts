@@ -97,4 +97,14 @@ export const PORTAL_MIGRATIONS: readonly string[] = [
   -- the admin's "needs attention" view finds failed deploys without reading every order
   CREATE INDEX orders_status ON orders (status, updated_at);
   `,
+  /* 4: monthly subscriptions (beyond the spec: POST /subscriptions) and the customer's email */ `
+  ALTER TABLE orders ADD COLUMN customer_email TEXT;
+  ALTER TABLE orders ADD COLUMN api_subscription_id INTEGER;  -- mintbot's subscription id
+  -- pending | active | cancelled | payment_failed | expired; NULL for a one-off order
+  ALTER TABLE orders ADD COLUMN subscription_status TEXT;
+  CREATE UNIQUE INDEX orders_api_subscription ON orders (api_subscription_id) WHERE api_subscription_id IS NOT NULL;
+  `,
+  /* 5: the admin's "needs attention" view finds subscriptions whose payment failed without reading every order */ `
+  CREATE INDEX orders_subscription_failed ON orders (updated_at) WHERE subscription_status = 'payment_failed';
+  `,
 ];

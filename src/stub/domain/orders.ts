@@ -7,11 +7,14 @@ import type { OrderRow } from '../store/orders.js';
 import { ApiError, validationError } from './api-error.js';
 import type { WebhookEvents } from './events.js';
 import type { Faults } from './faults.js';
-import { agentLifetimeEnd, amountCents, partnerCutCents } from './pricing.js';
+import type { StubCatalog } from './catalog.js';
+import { agentLifetimeEnd } from './pricing.js';
 
 /** Test cards of the fake checkout (Stripe's numbers). */
 export const DECLINED_CARD = '4000000000000002';
 export const DEPLOY_FAILS_CARD = '4000000000000341';
+/** Beyond Stripe's meaning: pays at checkout, then every monthly renewal charge fails. */
+export const FAILS_LATER_CARD = '4000000000009995';
 
 export type PayOutcome =
   | { kind: 'paid'; order: OrderRow }
@@ -24,7 +27,18 @@ export type CancelOutcome =
   | { kind: 'not_awaiting_payment'; order: OrderRow }
   | { kind: 'not_found' };
 
-type Config = Pick<StubConfig, 'creditOptions' | 'deployQuota' | 'deploySeconds' | 'apexDomain'>;
+type Config = Pick<StubConfig, 'deployQuota' | 'deploySeconds' | 'apexDomain'>;
+
+/**
+ * What subscriptions need to hear from the order lifecycle, inside the same transaction and before
+ * the order's events are recorded (so their payloads carry the subscription's new status).
+ */
+export interface OrderHooks {
+  onPaid?(order: OrderRow, cardNumber: string, now: number): void;
+  onCheckoutClosed?(order: OrderRow, now: number): void;
+}
+
+type InsertFields = Omit<Parameters<StubStore['orders']['insert']>[0], 'session_id' | 'created_at'>;
 
 /**
  * The order lifecycle: create, renew, pay, cancel, and the steps that fall due with time
@@ -38,18 +52,25 @@ export class OrderService {
     private readonly clock: StubClock,
     private readonly events: WebhookEvents,
     private readonly faults: Faults,
+    private readonly catalog: StubCatalog,
+    /** Filled in by startStub once the subscription service exists. */
+    readonly hooks: OrderHooks = {},
   ) {}
 
+  /** `request.tier` is a package the catalog lists (the route checks it). */
   create(request: CreateOrderRequest): OrderRow {
     const credit = request.credit_usd ?? 0;
-    if (credit !== 0 && !this.config.creditOptions.includes(credit)) {
-      throw validationError(`credit_usd: must be 0 or one of ${this.config.creditOptions.join(', ')}`);
+    if (credit !== 0 && !this.catalog.creditOptions.has(credit)) {
+      throw validationError(`credit_usd: must be 0 or one of ${[...this.catalog.creditOptions.keys()].join(', ')}`);
     }
     this.requireDeploySlot();
     return this.insert({
       tier: request.tier,
       duration_months: request.duration_months,
       credit_usd: credit,
+      amount_cents: this.catalog.orderAmountCents(request.tier, request.duration_months, credit),
+      product_name: request.product_name ?? null,
+      customer_email: request.customer_email ?? null,
       language: request.language ?? null,
       external_id: request.external_id ?? null,
       success_url: request.success_url,
@@ -73,6 +94,9 @@ export class OrderService {
       tier: original.tier,
       duration_months: request.duration_months,
       credit_usd: 0, // spec: infra-only, no fresh chat credit
+      amount_cents: this.catalog.orderAmountCents(original.tier, request.duration_months, 0),
+      product_name: original.product_name,
+      customer_email: original.customer_email,
       language: original.language,
       external_id: request.external_id ?? original.external_id,
       success_url: request.success_url,
@@ -90,7 +114,8 @@ export class OrderService {
 
     const now = this.clock.now();
     this.store.orders.markPaid(order.id, now, cardNumber === DEPLOY_FAILS_CARD);
-    this.store.revenue.recordOrderPaid(order.id, order.amount_cents, partnerCutCents(order.tier, order.duration_months), now);
+    this.store.revenue.recordOrderPaid(order.id, order.amount_cents, this.catalog.partnerCutCents(order.tier, order.duration_months), now);
+    this.hooks.onPaid?.(order, cardNumber, now);
     const paid = this.store.orders.byId(order.id)!;
     this.events.emit(paid, 'order.paid', now);
     if (paid.renews_order_id === null) {
@@ -106,14 +131,56 @@ export class OrderService {
     if (!order) return { kind: 'not_found' };
     if (order.status !== 'awaiting_payment') return { kind: 'not_awaiting_payment', order };
     const now = this.clock.now();
-    return { kind: 'cancelled', order: this.transition(order.id, 'expired', 'order.cancelled', now) };
+    return { kind: 'cancelled', order: this.closeCheckout(order, now) };
+  }
+
+  /**
+   * A subscription's first order: a one-month order at the subscription's price. `link` stores the
+   * subscription for the new order id; order.created goes out once the order points at it.
+   */
+  createForSubscription(
+    fields: Pick<InsertFields, 'tier' | 'amount_cents' | 'language' | 'external_id' | 'success_url' | 'cancel_url' | 'product_name' | 'customer_email'>,
+    link: (orderId: number, now: number) => number,
+  ): OrderRow {
+    this.requireDeploySlot();
+    return this.insert({ ...fields, duration_months: 1, credit_usd: 0, webhook_url: null, renews_order_id: null }, link);
+  }
+
+  /**
+   * A subscription's monthly charge, made at `at` (the end of the paid period) without a checkout:
+   * a renewal order, paid at once, that extends the agent by a month like a paid renewal does.
+   */
+  chargeRenewal(originalId: number, subscriptionId: number, amountCents: number, at: number): void {
+    const original = this.store.orders.byId(originalId)!;
+    const id = this.store.orders.insert({
+      tier: original.tier,
+      duration_months: 1,
+      credit_usd: 0,
+      amount_cents: amountCents,
+      session_id: newSessionId(),
+      language: original.language,
+      external_id: original.external_id,
+      success_url: original.success_url,
+      cancel_url: original.cancel_url,
+      webhook_url: original.webhook_url,
+      renews_order_id: original.id,
+      product_name: original.product_name,
+      customer_email: original.customer_email,
+      created_at: at,
+    });
+    this.store.orders.setSubscription(id, subscriptionId);
+    this.events.emit(this.store.orders.byId(id)!, 'order.created', at);
+    this.store.orders.markPaid(id, at, false);
+    this.store.revenue.recordOrderPaid(id, amountCents, this.catalog.partnerCutCents(original.tier, 1), at);
+    this.events.emit(this.store.orders.byId(id)!, 'order.paid', at);
+    this.extendAgent(original.id, 1, at);
   }
 
   /** Runs every lifecycle step due at `now`; returns how many orders changed. */
   runDue(now: number): number {
     let changed = 0;
     for (const order of this.store.orders.checkoutsExpiredAt(now)) {
-      this.transition(order.id, 'expired', 'order.cancelled', now);
+      this.closeCheckout(order, now);
       changed++;
     }
     for (const order of this.store.orders.deploysDueAt(now, this.config.deploySeconds * 1000)) {
@@ -161,7 +228,15 @@ export class OrderService {
     }
   }
 
-  private insert(fields: Omit<Parameters<StubStore['orders']['insert']>[0], 'amount_cents' | 'session_id' | 'created_at'>): OrderRow {
+  private closeCheckout(order: OrderRow, now: number): OrderRow {
+    this.store.orders.setStatus(order.id, 'expired');
+    this.hooks.onCheckoutClosed?.(order, now);
+    const closed = this.store.orders.byId(order.id)!;
+    this.events.emit(closed, 'order.cancelled', now);
+    return closed;
+  }
+
+  private insert(fields: InsertFields, link?: (orderId: number, now: number) => number): OrderRow {
     if (this.faults.take('payment_gateway_error')) {
       throw new ApiError(
         'payment_gateway_error',
@@ -169,12 +244,8 @@ export class OrderService {
       );
     }
     const now = this.clock.now();
-    const id = this.store.orders.insert({
-      ...fields,
-      amount_cents: amountCents(fields.tier, fields.duration_months),
-      session_id: `cs_test_${randomBytes(18).toString('base64url')}`,
-      created_at: now,
-    });
+    const id = this.store.orders.insert({ ...fields, session_id: newSessionId(), created_at: now });
+    if (link) this.store.orders.setSubscription(id, link(id, now));
     const order = this.store.orders.byId(id)!;
     this.events.emit(order, 'order.created', now);
     return order;
@@ -185,9 +256,11 @@ export class OrderService {
     return this.store.orders.byId(id)!;
   }
 
-  private transition(id: number, status: OrderRow['status'], event: 'order.cancelled' | 'agent.expired', now: number): OrderRow {
+  private transition(id: number, status: OrderRow['status'], event: 'agent.expired', now: number): OrderRow {
     const order = this.setStatus(id, status);
     this.events.emit(order, event, now);
     return order;
   }
 }
+
+const newSessionId = () => `cs_test_${randomBytes(18).toString('base64url')}`;

@@ -25,5 +25,10 @@ export function presentOrder(row: OrderRow, publicUrl: string): Order {
     external_id: row.external_id,
     created_at: formatApiTime(row.created_at),
     paid_at: apiTime(row.paid_at),
+    // Beyond the spec, and only when set, so an order made as the spec describes looks exactly as it says.
+    ...(row.product_name === null ? {} : { product_name: row.product_name }),
+    ...(row.customer_email === null ? {} : { customer_email: row.customer_email }),
+    ...(row.subscription_id === null ? {} : { subscription_id: row.subscription_id }),
+    ...(row.subscription_status === null ? {} : { subscription_status: row.subscription_status }),
   };
 }

@@ -1,25 +1,8 @@
-import type { Tier } from '../../contract/index.js';
-
-/** The fake partner's price list (spec "Settings" example). */
-export const TIER_PRICING: Record<Tier, { price_cents: number; partner_cut_cents: number }> = {
-  trial: { price_cents: 0, partner_cut_cents: 0 },
-  s1: { price_cents: 1200, partner_cut_cents: 200 },
-  s2: { price_cents: 2400, partner_cut_cents: 400 },
-  s4: { price_cents: 4800, partner_cut_cents: 800 },
-};
-
+/** Agent lifetimes. Prices live in the catalog (catalog.ts). */
 const TRIAL_LIFETIME_MS = 24 * 3600 * 1000;
 
-export function amountCents(tier: Tier, months: number): number {
-  return TIER_PRICING[tier].price_cents * months;
-}
-
-export function partnerCutCents(tier: Tier, months: number): number {
-  return TIER_PRICING[tier].partner_cut_cents * months;
-}
-
 /** When an agent bought (or renewed) at `from` expires: calendar months later, a trial 24 h later. */
-export function agentLifetimeEnd(from: number, tier: Tier, months: number): number {
+export function agentLifetimeEnd(from: number, tier: string, months: number): number {
   if (tier === 'trial') return from + TRIAL_LIFETIME_MS;
   const end = new Date(from);
   const day = end.getUTCDate();

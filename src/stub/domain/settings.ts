@@ -1,12 +1,14 @@
-import { formatApiTime, TIERS, type Settings, type Tier, type TierPricing } from '../../contract/index.js';
+import { formatApiTime, type Settings, type TierPricing } from '../../contract/index.js';
 import type { StubConfig } from '../config.js';
 import type { ApiKeyRing } from './api-key.js';
-import { TIER_PRICING } from './pricing.js';
+import type { StubCatalog } from './catalog.js';
 
 type Section = Settings['section_status']['domain'];
 
 export interface SettingsInput {
-  config: Pick<StubConfig, 'partnerStatus' | 'dnsProvider' | 'apexDomain' | 'webhookUrl' | 'webhookSecret' | 'creditOptions'>;
+  config: Pick<StubConfig, 'partnerStatus' | 'dnsProvider' | 'apexDomain' | 'webhookUrl' | 'webhookSecret'>;
+  /** Pricing and credit options come from the catalog, so GET /settings and GET /catalog agree. */
+  catalog: StubCatalog;
   keys: ApiKeyRing;
   partner: { id: number; email: string; createdAt: number };
   balanceUnpaidCents: number;
@@ -19,7 +21,7 @@ const ready = (mode: string | null): Section => ({ status: 'ready', mode, issue:
  * `*_set` booleans (and the webhook secret's 8-character prefix). Readiness is derived from
  * STUB_PARTNER_STATUS and STUB_DNS_PROVIDER, the two knobs the stub exposes.
  */
-export function buildSettings({ config, keys, partner, balanceUnpaidCents }: SettingsInput): Settings & { allowed_credit_options: number[] } {
+export function buildSettings({ config, catalog, keys, partner, balanceUnpaidCents }: SettingsInput): Settings & { allowed_credit_options: number[] } {
   const created = formatApiTime(partner.createdAt);
   const onboarding = config.partnerStatus === 'onboarding';
   const zoneEe = config.dnsProvider === 'zone.ee';
@@ -53,9 +55,12 @@ export function buildSettings({ config, keys, partner, balanceUnpaidCents }: Set
   const sections = { domain: domainSection, bot: botSection, template: ready('default'), api: apiSection };
   const allReady = Object.values(sections).every((section) => section.status === 'ready');
 
-  const tiers = Object.fromEntries(
-    TIERS.map((tier) => [tier, { ...TIER_PRICING[tier], updated_at: tier === 'trial' ? null : created }]),
-  ) as Record<Tier, TierPricing>;
+  const tiers: Record<string, TierPricing> = Object.fromEntries(
+    [...catalog.packages.values()].map((pkg) => [
+      pkg.tier,
+      { price_cents: pkg.priceCents, partner_cut_cents: pkg.partnerCutCents, updated_at: pkg.tier === 'trial' ? null : created },
+    ]),
+  );
 
   return {
     id: partner.id,
@@ -93,7 +98,7 @@ export function buildSettings({ config, keys, partner, balanceUnpaidCents }: Set
       webhook_secret_set: true,
       webhook_secret_prefix: config.webhookSecret.slice(0, 8),
     },
-    pricing: { mode: 'default', currency: 'usd', tiers },
+    pricing: { mode: 'default', currency: catalog.currency, tiers },
     readiness: {
       ready: missing.length === 0 && dnsBlocker === null && allReady,
       missing_fields: missing,
@@ -101,6 +106,6 @@ export function buildSettings({ config, keys, partner, balanceUnpaidCents }: Set
       status: config.partnerStatus,
     },
     section_status: { ...sections, all_ready: allReady },
-    allowed_credit_options: [...config.creditOptions],
+    allowed_credit_options: [...catalog.creditOptions.keys()],
   };
 }

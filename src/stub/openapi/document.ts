@@ -19,7 +19,10 @@ import {
   LoggedRequest,
   Order,
   OrderList,
+  PackageCatalog,
   Partner,
+  Subscription,
+  CreateSubscriptionRequest,
   Payout,
   RenewOrderRequest,
   RequestLogList,
@@ -153,6 +156,55 @@ function apiPaths(): Paths {
   };
 }
 
+const SubscriptionIdPath = z.object({ id: z.string().meta({ description: 'The subscription id (a positive integer).', example: '1' }) });
+
+/** Beyond the published spec: what partners' code already calls (the reference storefront). */
+function beyondSpecPaths(): Paths {
+  const beyond = 'Not in the published spec: the platform\'s reference storefront (mintbot-ai/partner-portal-example) calls it.';
+  return {
+    '/api/v1/catalog': {
+      get: {
+        tags: ['beyond the spec'],
+        summary: 'The packages on sale, with resolved prices',
+        description: `${beyond} Built from the same catalog as GET /settings pricing and allowed_credit_options (STUB_CATALOG_FILE; default the spec's tiers).`,
+        responses: { '200': ok('The catalog', PackageCatalog), ...errors() },
+      },
+    },
+    '/api/v1/subscriptions': {
+      post: {
+        tags: ['beyond the spec'],
+        summary: 'Create a monthly subscription',
+        description: `${beyond} No duration_months or credit_usd (any field not listed is a 422 naming it); a trial is never subscribable. Paid on the fake checkout through its first order, then charged every month on the stub clock (card 4000000000009995 pays, then every renewal fails).`,
+        requestParams: { header: IdempotencyHeaders },
+        requestBody: {
+          content: json(CreateSubscriptionRequest, {
+            tier: 's2',
+            currency: 'usd',
+            language: 'en',
+            success_url: 'https://your.app/thank-you?session_id={CHECKOUT_SESSION_ID}',
+            cancel_url: 'https://your.app/cancel',
+            customer_email: 'buyer@example.com',
+            product_name: 'AcmeAI Team · monthly',
+          }),
+        },
+        responses: { '201': ok('Created: status pending, with its checkout_url', Subscription), ...errors('400', '403', '409', '413', '422', '502') },
+      },
+    },
+    '/api/v1/subscriptions/{id}': {
+      get: { tags: ['beyond the spec'], summary: 'Get a subscription (stub extension)', requestParams: { path: SubscriptionIdPath }, responses: { '200': ok('The subscription', Subscription), ...errors('404') } },
+    },
+    '/api/v1/subscriptions/{id}/cancel': {
+      post: {
+        tags: ['beyond the spec'],
+        summary: 'Stop renewing (stub extension)',
+        description: 'No more renewals; the agent runs to the end of the paid month. Cancelling an unpaid one closes its checkout (order.cancelled); cancelling twice changes nothing; one that has ended is 409.',
+        requestParams: { path: SubscriptionIdPath, header: IdempotencyHeaders },
+        responses: { '200': ok('The subscription, cancelled', Subscription), ...errors('400', '403', '404', '409') },
+      },
+    },
+  };
+}
+
 /** The fake Stripe Checkout (browser pages). */
 function checkoutPaths(): Paths {
   return {
@@ -163,12 +215,12 @@ function checkoutPaths(): Paths {
       post: {
         tags: ['fake checkout'],
         summary: 'Pay',
-        description: 'Card 4000000000000002 is declined (402); 4000000000000341 pays and the deploy fails; any other 12-19 digits pay.',
+        description: 'Card 4000000000000002 is declined (402); 4000000000000341 pays and the deploy fails; 4000000000009995 pays, then a subscription\'s renewals fail; any other 12-19 digits pay. The email field is shown prefilled with customer_email and not stored.',
         ...noAuth,
         requestParams: { path: SessionPath },
-        requestBody: { content: { 'application/x-www-form-urlencoded': { schema: z.object({ card_number: z.string().meta({ example: '4242 4242 4242 4242' }) }) } } },
+        requestBody: { content: { 'application/x-www-form-urlencoded': { schema: z.object({ card_number: z.string().meta({ example: '4242 4242 4242 4242' }), email: z.string().optional() }) } } },
         responses: {
-          '303': redirect('Paid: on to success_url with {ORDER_ID} replaced.'),
+          '303': redirect('Paid: on to success_url with {ORDER_ID} and {CHECKOUT_SESSION_ID} replaced.'),
           '402': { description: 'Declined', content: html },
           '404': { description: 'Unknown session', content: html },
           '409': { description: 'Not awaiting payment', content: html },
@@ -302,13 +354,14 @@ export function stubOpenApiDocument(): ReturnType<typeof createDocument> {
     security: [{ bearer: [] }],
     tags: [
       { name: 'orders' }, { name: 'revenue' }, { name: 'partner' }, { name: 'settings' }, { name: 'dns' },
+      { name: 'beyond the spec', description: 'Not in the published spec: what partners\' code already calls (catalog, subscriptions), listed in the README\'s "What the stub adds".' },
       { name: 'webhooks', description: 'What the stub POSTs to your receiver.' },
       { name: 'fake checkout', description: 'Stands in for Stripe Checkout (stub only).' },
       { name: 'stub controls', description: 'Test controls (stub only): the API key, no Idempotency-Key.' },
       { name: 'stub dashboard', description: 'HTML pages (stub only).' },
       { name: 'meta' },
     ],
-    paths: { ...apiPaths(), ...checkoutPaths(), ...stubPaths() },
+    paths: { ...apiPaths(), ...beyondSpecPaths(), ...checkoutPaths(), ...stubPaths() },
     webhooks: webhooks(),
     components: {
       securitySchemes: { bearer: { type: 'http', scheme: 'bearer', description: 'Authorization: Bearer <API key>' } },
@@ -316,6 +369,9 @@ export function stubOpenApiDocument(): ReturnType<typeof createDocument> {
         Order,
         OrderList,
         CreateOrderRequest,
+        PackageCatalog,
+        CreateSubscriptionRequest,
+        Subscription,
         RenewOrderRequest,
         Revenue,
         Partner,

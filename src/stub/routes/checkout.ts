@@ -8,7 +8,17 @@ const PREFILLED_CARD = '4242 4242 4242 4242';
 const formBody = express.urlencoded({ extended: false, limit: '4kb', parameterLimit: 10 });
 
 const dollars = (cents: number) => `$${(cents / 100).toFixed(2)}`;
-const returnUrl = (template: string, order: OrderRow) => template.replaceAll('{ORDER_ID}', String(order.id));
+/** `{ORDER_ID}` (spec) and `{CHECKOUT_SESSION_ID}` (as Stripe and the reference storefront spell it). */
+const returnUrl = (template: string, order: OrderRow) =>
+  template.replaceAll('{ORDER_ID}', String(order.id)).replaceAll('{CHECKOUT_SESSION_ID}', order.session_id);
+const monthsText = (months: number) => `${months} month${months === 1 ? '' : 's'}`;
+
+/** The line item's title: the partner's product_name, else a generic "S2 · 1 month". */
+function lineItem(order: OrderRow): string {
+  if (order.product_name) return order.product_name;
+  const duration = order.tier === 'trial' ? '24 hours' : order.subscription_id !== null ? 'monthly' : monthsText(order.duration_months);
+  return `${order.tier.toUpperCase()} · ${duration}`;
+}
 
 /** The fake Stripe Checkout: server-rendered pages that work without JavaScript. */
 export function checkoutRouter(ctx: StubContext): Router {
@@ -26,11 +36,14 @@ export function checkoutRouter(ctx: StubContext): Router {
       error,
       order: {
         id: order.id,
+        title: lineItem(order),
         tier: order.tier,
         months: order.duration_months,
         credit: order.credit_usd > 0 ? `$${order.credit_usd}` : 'none',
         amount: dollars(order.amount_cents),
         renewal: order.renews_order_id !== null,
+        subscription: order.subscription_id !== null,
+        email: order.customer_email ?? '',
       },
     });
   }

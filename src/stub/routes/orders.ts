@@ -1,4 +1,5 @@
 import { Router } from 'express';
+import { z } from 'zod';
 import { CreateOrderRequest, ListOrdersQuery, RenewOrderRequest } from '../../contract/index.js';
 import type { StubContext } from '../context.js';
 import { ApiError } from '../domain/api-error.js';
@@ -16,12 +17,15 @@ export function ordersRouter(ctx: StubContext): Router {
   const router = Router();
   const { store, clock, orders, publicUrl } = ctx;
   const live = requireLivePartner(ctx.config);
+  // Any package the catalog lists can be ordered; the message names them (the spec's four by default).
+  const tiers = ctx.catalog.tiers as [string, ...string[]];
+  const CreateOrder = CreateOrderRequest.extend({ tier: z.enum(tiers, { error: `must be one of ${tiers.join(', ')}` }) });
 
   router.post(
     '/orders',
     live,
     idempotent(store, clock, (req) => {
-      const order = orders.create(parseBody(CreateOrderRequest, req.body));
+      const order = orders.create(parseBody(CreateOrder, req.body));
       return { status: 201, body: presentOrder(order, publicUrl) };
     }),
   );

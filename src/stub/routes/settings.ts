@@ -9,6 +9,7 @@ export function settingsRouter(ctx: StubContext): Router {
     res.json(
       buildSettings({
         config: ctx.config,
+        catalog: ctx.catalog,
         keys: ctx.keys,
         partner: ctx.partner,
         balanceUnpaidCents: ctx.store.revenue.totals().unpaid_cents,

@@ -8,6 +8,7 @@ import { MetaStore } from './meta.js';
 import { STUB_MIGRATIONS } from './migrations.js';
 import { OrderStore } from './orders.js';
 import { RevenueStore } from './revenue.js';
+import { SubscriptionStore } from './subscriptions.js';
 
 export interface StubStore {
   db: Db;
@@ -19,9 +20,10 @@ export interface StubStore {
   faults: FaultStore;
   apiKey: ApiKeyStore;
   meta: MetaStore;
+  subscriptions: SubscriptionStore;
   /** Runs `fn` in one synchronous transaction: never pass it anything that awaits. */
   transaction<T>(fn: () => T): T;
-  /** Forgets every order, delivery, ledger event, idempotency key, DNS record and armed fault. */
+  /** Forgets every order, subscription, delivery, ledger event, idempotency key, DNS record and armed fault. */
   clearData(): void;
 }
 
@@ -37,6 +39,7 @@ export function openStubStore(path: string): StubStore {
     faults: new FaultStore(db),
     apiKey: new ApiKeyStore(db),
     meta: new MetaStore(db),
+    subscriptions: new SubscriptionStore(db),
     transaction: (fn) => db.transaction(fn)(),
   };
   return {
@@ -47,6 +50,7 @@ export function openStubStore(path: string): StubStore {
         db.pragma('defer_foreign_keys = ON');
         store.deliveries.clear();
         store.revenue.clear();
+        store.subscriptions.clear();
         store.orders.clear();
         store.idempotency.clear();
         store.dns.clear();

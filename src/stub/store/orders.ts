@@ -1,9 +1,10 @@
 import type { Db } from '../../lib/sqlite.js';
-import type { OrderStatus, Tier } from '../../contract/index.js';
+import type { OrderStatus, SubscriptionStatus } from '../../contract/index.js';
 
 export interface OrderRow {
   id: number;
-  tier: Tier;
+  /** A package the catalog lists (the spec's trial, s1, s2, s4 by default). */
+  tier: string;
   duration_months: number;
   credit_usd: number;
   amount_cents: number;
@@ -21,6 +22,13 @@ export interface OrderRow {
   expires_at: number | null;
   created_at: number;
   paid_at: number | null;
+  /** Beyond the spec: the checkout's line-item title and the customer's email, when given. */
+  product_name: string | null;
+  customer_email: string | null;
+  /** Set on a subscription's orders (its first payment and each monthly renewal). */
+  subscription_id: number | null;
+  /** The subscription's status (from orders_view), or null. */
+  subscription_status: SubscriptionStatus | null;
 }
 
 export type NewOrder = Pick<
@@ -37,6 +45,8 @@ export type NewOrder = Pick<
   | 'webhook_url'
   | 'renews_order_id'
   | 'created_at'
+  | 'product_name'
+  | 'customer_email'
 >;
 
 /** How long a checkout session waits for payment before the order expires. */
@@ -44,6 +54,7 @@ export const CHECKOUT_TTL_MS = 24 * 3600 * 1000;
 
 export class OrderStore {
   private readonly insertStmt;
+  private readonly setSubscriptionStmt;
   private readonly byIdStmt;
   private readonly bySessionStmt;
   private readonly listStmt;
@@ -60,14 +71,15 @@ export class OrderStore {
   constructor(private readonly db: Db) {
     this.insertStmt = db.prepare<NewOrder, never>(`
       INSERT INTO orders (tier, duration_months, credit_usd, amount_cents, status, session_id, language,
-        external_id, success_url, cancel_url, webhook_url, renews_order_id, created_at)
+        external_id, success_url, cancel_url, webhook_url, renews_order_id, created_at, product_name, customer_email)
       VALUES (@tier, @duration_months, @credit_usd, @amount_cents, 'awaiting_payment', @session_id, @language,
-        @external_id, @success_url, @cancel_url, @webhook_url, @renews_order_id, @created_at)`);
-    this.byIdStmt = db.prepare<[number], OrderRow>('SELECT * FROM orders WHERE id = ?');
-    this.bySessionStmt = db.prepare<[string], OrderRow>('SELECT * FROM orders WHERE session_id = ?');
-    this.listStmt = db.prepare<[number, number], OrderRow>('SELECT * FROM orders WHERE id < ? ORDER BY id DESC LIMIT ?');
+        @external_id, @success_url, @cancel_url, @webhook_url, @renews_order_id, @created_at, @product_name, @customer_email)`);
+    this.setSubscriptionStmt = db.prepare<[number, number], never>('UPDATE orders SET subscription_id = ? WHERE id = ?');
+    this.byIdStmt = db.prepare<[number], OrderRow>('SELECT * FROM orders_view WHERE id = ?');
+    this.bySessionStmt = db.prepare<[string], OrderRow>('SELECT * FROM orders_view WHERE session_id = ?');
+    this.listStmt = db.prepare<[number, number], OrderRow>('SELECT * FROM orders_view WHERE id < ? ORDER BY id DESC LIMIT ?');
     this.listByStatusStmt = db.prepare<[string, number, number], OrderRow>(
-      'SELECT * FROM orders WHERE status = ? AND id < ? ORDER BY id DESC LIMIT ?',
+      'SELECT * FROM orders_view WHERE status = ? AND id < ? ORDER BY id DESC LIMIT ?',
     );
     this.markPaidStmt = db.prepare<[number, number, number], never>(
       "UPDATE orders SET status = 'completed', paid_at = ?, deploy_will_fail = ? WHERE id = ?",
@@ -87,13 +99,13 @@ export class OrderStore {
           WHERE renewal.status = 'awaiting_payment' AND renewal.renews_order_id IS NOT NULL AND original.status = 'expired')
       AS used`);
     this.expiredCheckoutsStmt = db.prepare<[number], OrderRow>(
-      "SELECT * FROM orders WHERE status = 'awaiting_payment' AND created_at <= ? ORDER BY id",
+      "SELECT * FROM orders_view WHERE status = 'awaiting_payment' AND created_at <= ? ORDER BY id",
     );
     this.dueDeploysStmt = db.prepare<[number], OrderRow>(
-      "SELECT * FROM orders WHERE status = 'completed' AND renews_order_id IS NULL AND paid_at <= ? ORDER BY id",
+      "SELECT * FROM orders_view WHERE status = 'completed' AND renews_order_id IS NULL AND paid_at <= ? ORDER BY id",
     );
     this.expiredAgentsStmt = db.prepare<[number], OrderRow>(
-      "SELECT * FROM orders WHERE status = 'deployed' AND expires_at <= ? ORDER BY id",
+      "SELECT * FROM orders_view WHERE status = 'deployed' AND expires_at <= ? ORDER BY id",
     );
     this.nextDueStmt = db.prepare<[number, number], { at: number | null }>(`
       SELECT MIN(at) AS at FROM (
@@ -107,6 +119,11 @@ export class OrderStore {
 
   insert(order: NewOrder): number {
     return Number(this.insertStmt.run(order).lastInsertRowid);
+  }
+
+  /** Links an order to the subscription it pays for. */
+  setSubscription(id: number, subscriptionId: number): void {
+    this.setSubscriptionStmt.run(subscriptionId, id);
   }
 
   byId(id: number): OrderRow | undefined {

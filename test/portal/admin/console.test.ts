@@ -135,6 +135,7 @@ describe('admin needs-attention view', () => {
     portal = createTestPortal();
     const res = await get('/admin/attention');
     expect(text(res.text)).toContain('No agent failed to come up in the last 30 days.');
+    expect(text(res.text)).toContain('No monthly payment failed in the last 30 days.');
     expect(res.text).not.toContain('count-badge');
   });
 });

@@ -259,6 +259,8 @@ describe('POST /buy against a failing API', () => {
         external_id: ref,
         success_url: `${shop.baseUrl}/thank-you?ref=${ref}&paid=1`,
         cancel_url: `${shop.baseUrl}/cancel?plan=s1&duration_months=3&credit_usd=10&language=en`,
+        // The checkout's line item carries the shop's brand, not "S1 · 3 months".
+        product_name: 'ExampleAI Starter · 3 months',
       });
     }
   });

@@ -15,7 +15,7 @@ import {
   type RejectedRow,
   type Total,
 } from '../../admin/queries.js';
-import { CHECKOUT_WINDOW_MS, UNPAID_OPEN_STATUSES } from '../../orders/store.js';
+import { CHECKOUT_WINDOW_MS, UNPAID_OPEN_STATUSES, type OrderRow as StoredOrderRow } from '../../orders/store.js';
 import type { Db } from '../db.js';
 
 const MAX_KEY = Number.MAX_SAFE_INTEGER;
@@ -136,6 +136,7 @@ export class SqliteAdminReads implements AdminReads {
   private readonly orderBatch: Statement<[{ bound: number; limit: number }], OrderRow>;
   private readonly inquiryBatch: Statement<[{ bound: number; limit: number }], InquiryRow>;
   private readonly failedDeploys: Statement<[{ since: number }], OrderRow>;
+  private readonly failedSubscriptions: Statement<[{ since: number }], StoredOrderRow>;
   private readonly bursts: Statement<[{ since: number }], RejectedBurst>;
   private readonly fastTrackDue: Statement<[{ before: number }], InquiryRow>;
   private readonly unpaidOpenStmt: Statement<[number], { n: number }>;
@@ -169,6 +170,9 @@ export class SqliteAdminReads implements AdminReads {
     this.inquiryBatch = db.prepare(`SELECT id AS key, ${INQUIRY_COLUMNS} FROM inquiries WHERE id > @bound ORDER BY id LIMIT @limit`);
     const rules = ATTENTION_RULES;
     this.failedDeploys = db.prepare(`SELECT rowid AS key, * FROM orders WHERE status = 'failed' AND updated_at >= @since ORDER BY updated_at DESC LIMIT ${rules.listLimit}`);
+    // Served by the partial index orders_subscription_failed (updated_at) WHERE subscription_status = 'payment_failed'.
+    this.failedSubscriptions = db.prepare(`SELECT * FROM orders
+      WHERE subscription_status = 'payment_failed' AND updated_at >= @since ORDER BY updated_at DESC LIMIT ${rules.listLimit}`);
     // Constants inlined: bound numbers arrive as REAL, and REAL division would not bucket.
     this.bursts = db.prepare(`SELECT reason, count(*) AS count, min(received_at) AS first, max(received_at) AS last
       FROM rejected_deliveries WHERE received_at >= @since
@@ -266,6 +270,7 @@ export class SqliteAdminReads implements AdminReads {
   async attention(now: number): Promise<Attention> {
     return {
       failedDeploys: this.failedDeploys.all({ since: now - ATTENTION_RULES.failedDeployWindowMs }),
+      failedSubscriptions: this.failedSubscriptions.all({ since: now - ATTENTION_RULES.failedSubscriptionWindowMs }),
       rejectedBursts: this.bursts.all({ since: now - ATTENTION_RULES.burstLookbackMs }),
       fastTrackDue: this.fastTrackDue.all({ before: now - (ATTENTION_RULES.fastTrackPromiseMs - ATTENTION_RULES.fastTrackWarnMs) }),
     };
