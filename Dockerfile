@@ -6,7 +6,7 @@ WORKDIR /app
 COPY package.json package-lock.json ./
 # No install scripts and no compiler: on Node 24 the app loads better-sqlite3 13 (the
 # better-sqlite3-napi alias), whose Node-API binaries ship in the package; better-sqlite3 12 is
-# only for Node 20 and stays unbuilt here (docs/decisions/0013-sqlite-driver-per-node.md).
+# only for Node 20 and stays unbuilt here (docs/decisions/0014-sqlite-driver-per-node.md).
 RUN npm ci --ignore-scripts
 COPY scripts scripts
 COPY src src

@@ -2,7 +2,7 @@ import type BetterSqlite3 from 'better-sqlite3';
 import { createRequire } from 'node:module';
 
 /**
- * The one place that loads better-sqlite3 (docs/decisions/0013-sqlite-driver-per-node.md).
+ * The one place that loads better-sqlite3 (docs/decisions/0014-sqlite-driver-per-node.md).
  * better-sqlite3 12 aborts Node 24 processes when V8 collects a statement outside a Node
  * environment; 13 (Node-API, installed as `better-sqlite3-napi`) does not, but needs Node 22+.
  * So Node 22+ gets 13, Node 20 gets 12. Both have the same JavaScript API; types come from

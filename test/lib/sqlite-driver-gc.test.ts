@@ -14,7 +14,7 @@ afterAll(() => rmSync(dir, { recursive: true, force: true }));
 
 /**
  * The regression test for better-sqlite3 12 aborting Node 24 processes when V8 collects a
- * statement outside a Node environment (docs/decisions/0013-sqlite-driver-per-node.md). It runs
+ * statement outside a Node environment (docs/decisions/0014-sqlite-driver-per-node.md). It runs
  * on whichever Node runs the suite; on Node 24 a driver with the bug aborts the child
  * (SIGABRT, `(env) != nullptr`) long before it finishes.
  */
