@@ -6,7 +6,7 @@ import { ADMIN_PASSWORD, peek, ROOT, runScenario, startPortal, WEBHOOK_SECRET } 
 
 /**
  * Another process (a backup or migration tool) holds the portal database's write lock for 12 s.
- * Pages that only read keep answering promptly; webhooks wait a bounded time and answer 503 with
+ * Pages that only read keep answering promptly, /healthz included (it reads, so it stays ok); webhooks wait a bounded time and answer 503 with
  * Retry-After; once the lock is gone, the same events are stored, once.
  */
 const HOLD_SECONDS = 12;
@@ -31,7 +31,7 @@ runScenario('held-lock', 60, async (scratch) => {
   void released.then(() => (holding = false));
 
   const auth = `Basic ${Buffer.from(`admin:${ADMIN_PASSWORD}`).toString('base64')}`;
-  const pages = ['/', '/buy?plan=s1', '/admin', '/admin/orders', '/thank-you?ref=AAAAAAAAAAAAAAAAAAAAAAAA', '/partners'];
+  const pages = ['/', '/healthz', '/buy?plan=s1', '/admin', '/admin/orders', '/thank-you?ref=AAAAAAAAAAAAAAAAAAAAAAAA', '/partners'];
   const pageTimes: number[] = [];
   const pageStatuses = new Set<number>();
   const webhooks: Array<{ id: string; status: number; ms: number; retryAfter: string | null }> = [];

@@ -12,6 +12,15 @@ export function listen(server: Server, port: number, host: string): Promise<Addr
   });
 }
 
+/**
+ * How often a server looks for requests past headersTimeout / requestTimeout. Node's default is
+ * 30 s, so a 15 s timeout fires anywhere between 15 and 45 s; once a second costs one timer.
+ * Never longer than the shortest timeout it enforces.
+ */
+export function connectionsCheckingInterval(shortestTimeoutMs = Number.POSITIVE_INFINITY): number {
+  return Math.min(1_000, shortestTimeoutMs);
+}
+
 /** How long a shutdown lets requests in flight finish before it cuts their connections. */
 export const SHUTDOWN_GRACE_MS = 10_000;
 

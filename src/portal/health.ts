@@ -2,7 +2,7 @@ import { Router } from 'express';
 import type { PortalDeps } from './deps.js';
 
 /**
- * GET /healthz: a real database write and read, and an API key to talk to mintbot with.
+ * GET /healthz: a read of the database (read-only, so a held write lock does not flip it), and an API key to talk to mintbot with.
  * The body says nothing else (no version, no brand) so it leaks nothing to a scanner.
  */
 export function healthRouter({ stores, config, logger }: PortalDeps): Router {

@@ -1,7 +1,8 @@
 import { createServer, type RequestListener, type Server } from 'node:http';
 import type { Dispatcher } from 'undici';
+import { warnIfUntrustedProxy } from '../lib/client-ip.js';
 import { createLogger, type Logger } from '../lib/logger.js';
-import { closeServer, listen } from '../lib/net.js';
+import { closeServer, connectionsCheckingInterval, listen } from '../lib/net.js';
 import { createViews } from '../lib/views.js';
 import { createPortalApp } from './app.js';
 import type { PortalConfig } from './config.js';
@@ -86,6 +87,7 @@ export function createPortal(config: PortalConfig, options: PortalOptions = {}):
   // GET / and /buy: pre-rendered pages with the same headers, without Express's per-request cost.
   const shopFastPath = createShopFastPath(deps);
   const handler: RequestListener = withAccessLog(logger, (req, res) => {
+    warnIfUntrustedProxy(req, config.trustProxy, logger);
     const url = req.url ?? '';
     if (req.method === 'POST' && url.startsWith(WEBHOOK_PATH) && (url.length === WEBHOOK_PATH.length || url[WEBHOOK_PATH.length] === '?')) {
       webhook(req, res);
@@ -148,9 +150,7 @@ export async function startPortal(config: PortalConfig, options: PortalOptions =
     {
       headersTimeout,
       requestTimeout,
-      // Node only looks for expired requests this often (30 s by default), so without this a
-      // 15 s timeout fires anywhere between 15 and 45 s. Once a second costs one timer.
-      connectionsCheckingInterval: Math.min(1_000, headersTimeout),
+      connectionsCheckingInterval: connectionsCheckingInterval(headersTimeout),
       keepAliveTimeout: 5_000,
     },
     portal.handler,

@@ -2,7 +2,7 @@ import { createServer, type Server } from 'node:http';
 import type { Express } from 'express';
 import { Agent } from 'undici';
 import { createLogger, type Logger } from '../lib/logger.js';
-import { closeServer, listen } from '../lib/net.js';
+import { closeServer, connectionsCheckingInterval, listen } from '../lib/net.js';
 import { RollingWindowLimiter } from '../lib/rate-limit.js';
 import { createViews } from '../lib/views.js';
 import { createStubApp } from './app.js';
@@ -40,6 +40,8 @@ export interface RunningStub {
   /** Resolves once nothing is due right now (deliveries attempted, deploys finished). */
   idle(): Promise<void>;
   config: StubConfig;
+  /** The listening node:http server. */
+  server: Server;
   /** The Express app, for supertest. */
   app: Express;
   /** Every route the stub serves (method and Express path). */
@@ -58,7 +60,8 @@ export async function startStub(config: StubConfig | StubConfigInput = {}, optio
   const resolved = resolveStubConfig(config);
   const logger = options.logger ?? createLogger('silent');
   const store = openStubStore(resolved.dbPath);
-  const server = createServer();
+  // Node's own timeouts (headers 60 s, request 5 min), checked as often as the portal checks its own.
+  const server = createServer({ connectionsCheckingInterval: connectionsCheckingInterval() });
   try {
     const address = await listen(server, resolved.port, resolved.host);
     const publicUrl = resolved.publicUrl ?? `http://127.0.0.1:${address.port}`;
@@ -164,6 +167,7 @@ function assemble(config: StubConfig, publicUrl: string, store: StubStore, serve
     },
     idle: () => scheduler.idle(),
     config,
+    server,
     app,
     routes,
     close: () =>

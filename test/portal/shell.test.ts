@@ -81,6 +81,8 @@ describe('portal shell', () => {
     try {
       expect(running.server.requestTimeout).toBe(30_000);
       expect(running.server.headersTimeout).toBe(15_000);
+      // Checked every second (Node's default is every 30 s); not in @types/node.
+      expect((running.server as { connectionsCheckingInterval?: number }).connectionsCheckingInterval).toBe(1_000);
     } finally {
       await running.close();
     }

@@ -1,5 +1,8 @@
-/** GET /healthz's database check: a real write and read back, so a read-only or full disk shows. */
+/**
+ * GET /healthz's database check: can the portal serve? A read, never a write, so another process
+ * holding the write lock (a backup, a migration) degrades webhooks but does not fail the probe.
+ */
 export interface HealthProbe {
-  /** Resolves true when the write and the read-back both worked; rejects when the database fails. */
+  /** Resolves true when a read of the database worked; rejects when the database is unusable (closed, unreadable). */
   check(): Promise<boolean>;
 }

@@ -34,7 +34,8 @@ type Config = Pick<StubConfig, 'deployQuota' | 'deploySeconds' | 'apexDomain'>;
  * the order's events are recorded (so their payloads carry the subscription's new status).
  */
 export interface OrderHooks {
-  onPaid?(order: OrderRow, cardNumber: string, now: number): void;
+  /** `cardNumber` is null for a free order. */
+  onPaid?(order: OrderRow, cardNumber: string | null, now: number): void;
   onCheckoutClosed?(order: OrderRow, now: number): void;
 }
 
@@ -106,7 +107,8 @@ export class OrderService {
     });
   }
 
-  pay(sessionId: string, cardNumber: string): PayOutcome {
+  /** `cardNumber` is null for a free order (nothing to charge, so no test card applies). */
+  pay(sessionId: string, cardNumber: string | null): PayOutcome {
     const order = this.store.orders.bySession(sessionId);
     if (!order) return { kind: 'not_found' };
     if (order.status !== 'awaiting_payment') return { kind: 'not_awaiting_payment', order };

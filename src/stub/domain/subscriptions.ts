@@ -111,7 +111,7 @@ export class SubscriptionService {
     };
   }
 
-  private firstPaymentMade(order: OrderRow, card: string): void {
+  private firstPaymentMade(order: OrderRow, card: string | null): void {
     if (order.subscription_id === null || order.renews_order_id !== null) return;
     const subscription = this.store.subscriptions.byId(order.subscription_id);
     if (subscription?.status === 'pending') this.store.subscriptions.activate(subscription.id, card === FAILS_LATER_CARD);

@@ -1,6 +1,7 @@
 import express, { Router, type Request, type Response } from 'express';
 import type { StubContext } from '../context.js';
 import { sendMessagePage, sendPage } from '../http/pages.js';
+import type { PayOutcome } from '../domain/orders.js';
 import type { OrderRow } from '../store/orders.js';
 
 const SESSION_ID = /^cs_test_[A-Za-z0-9_-]{24}$/;
@@ -41,6 +42,7 @@ export function checkoutRouter(ctx: StubContext): Router {
         months: order.duration_months,
         credit: order.credit_usd > 0 ? `$${order.credit_usd}` : 'none',
         amount: dollars(order.amount_cents),
+        free: order.amount_cents === 0,
         renewal: order.renews_order_id !== null,
         subscription: order.subscription_id !== null,
         email: order.customer_email ?? '',
@@ -76,6 +78,8 @@ export function checkoutRouter(ctx: StubContext): Router {
   router.post('/:sessionId/pay', formBody, (req, res) => {
     const sessionId = sessionOf(req);
     if (!sessionId) return unknownSession(res);
+    // A free order (a trial) takes no card: the test cards (declined, deploy fails) do not apply.
+    if (store.orders.bySession(sessionId)?.amount_cents === 0) return settle(res, store.transaction(() => orders.pay(sessionId, null)), '');
     const raw = typeof req.body?.card_number === 'string' ? req.body.card_number : '';
     const card = raw.replace(/\s+/g, '');
     if (!/^\d{12,19}$/.test(card)) {
@@ -84,18 +88,21 @@ export function checkoutRouter(ctx: StubContext): Router {
       if (order.status !== 'awaiting_payment') return notAwaiting(res, order);
       return checkoutPage(res, 422, order, raw.slice(0, 32), 'Enter a card number: 12 to 19 digits.');
     }
-    const outcome = store.transaction(() => orders.pay(sessionId, card));
+    settle(res, store.transaction(() => orders.pay(sessionId, card)), raw.slice(0, 32));
+  });
+
+  function settle(res: Response, outcome: PayOutcome, typed: string): void {
     switch (outcome.kind) {
       case 'not_found':
         return unknownSession(res);
       case 'not_awaiting_payment':
         return notAwaiting(res, outcome.order);
       case 'declined':
-        return checkoutPage(res, 402, outcome.order, raw.slice(0, 32), 'Your card was declined. Try another card.');
+        return checkoutPage(res, 402, outcome.order, typed, 'Your card was declined. Try another card.');
       case 'paid':
         return res.redirect(303, returnUrl(outcome.order.success_url, outcome.order));
     }
-  });
+  }
 
   router.post('/:sessionId/cancel', (req, res) => {
     const sessionId = sessionOf(req);

@@ -1,0 +1,46 @@
+import { spawn, type ChildProcess } from 'node:child_process';
+import { join } from 'node:path';
+import { afterEach, describe, expect, it } from 'vitest';
+import { startTestPortal } from '../support/portal.js';
+
+type Running = Awaited<ReturnType<typeof startTestPortal>>;
+let portal: Running | undefined;
+let holder: ChildProcess | undefined;
+afterEach(async () => {
+  holder?.kill();
+  holder = undefined;
+  await portal?.close();
+  portal = undefined;
+});
+
+/** Another process (a backup, a migration) takes the database's write lock and keeps it until killed. */
+async function holdWriteLock(dbPath: string): Promise<ChildProcess> {
+  const child = spawn(
+    process.execPath,
+    ['-e', `const db = new (require('better-sqlite3'))(${JSON.stringify(dbPath)}); db.exec('BEGIN IMMEDIATE'); console.log('locked'); setInterval(() => {}, 1000);`],
+    { cwd: process.cwd(), stdio: ['ignore', 'pipe', 'inherit'] },
+  );
+  await new Promise<void>((resolve, reject) => {
+    child.stdout!.once('data', () => resolve());
+    child.once('exit', (code) => reject(new Error(`lock holder exited (${code})`)));
+  });
+  return child;
+}
+
+describe('GET /healthz', () => {
+  it('when another process holds the database write lock, then /healthz still says ok: the portal can serve', async () => {
+    portal = await startTestPortal();
+    holder = await holdWriteLock(join(portal.dir, 'portal.db'));
+    const res = await fetch(`${portal.url}/healthz`);
+    expect(res.status).toBe(200);
+    expect(await res.json()).toEqual({ status: 'ok' });
+  });
+
+  it('when the database is unusable (closed), then /healthz is unhealthy', async () => {
+    portal = await startTestPortal();
+    portal.deps.db.close();
+    const res = await fetch(`${portal.url}/healthz`);
+    expect(res.status).toBe(503);
+    expect(await res.json()).toEqual({ status: 'unhealthy' });
+  });
+});
