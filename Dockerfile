@@ -3,11 +3,11 @@
 # HEALTHCHECK command, SIGTERM), and .ci/run runs it.
 FROM node:24-bookworm-slim AS build
 WORKDIR /app
-# better-sqlite3 compiles from source when no prebuilt binary matches.
-RUN apt-get update && apt-get install -y --no-install-recommends python3 make g++ \
-  && rm -rf /var/lib/apt/lists/*
 COPY package.json package-lock.json ./
-RUN npm ci
+# No install scripts and no compiler: on Node 24 the app loads better-sqlite3 13 (the
+# better-sqlite3-napi alias), whose Node-API binaries ship in the package; better-sqlite3 12 is
+# only for Node 20 and stays unbuilt here (docs/decisions/0015-sqlite-driver-per-node.md).
+RUN npm ci --ignore-scripts
 COPY scripts scripts
 COPY src src
 COPY bench bench

@@ -32,10 +32,10 @@ for run in $(seq 1 "$RUNS"); do
   if [ "$NOTIFY" = 1 ]; then
     # Wait for the outbox to drain, then compare stored with delivered.
     for _ in $(seq 1 600); do
-      pending=$(node -e "const D=require('better-sqlite3');const d=new D('$OUT/partners.db',{readonly:true});console.log(d.prepare(\"select count(*) c from inquiry_outbox where state='pending'\").get().c)")
+      pending=$(node --input-type=module -e "const {default:D}=await import('./dist/src/lib/sqlite-driver.js');const d=new D('$OUT/partners.db',{readonly:true});console.log(d.prepare(\"select count(*) c from inquiry_outbox where state='pending'\").get().c)")
       [ "$pending" = 0 ] && break; sleep 0.5
     done
-    counts=$(node -e "const D=require('better-sqlite3');const d=new D('$OUT/partners.db',{readonly:true});const q=s=>d.prepare(s).get().c;console.log('stored='+q('select count(*) c from inquiries')+' delivered='+q(\"select count(*) c from inquiry_outbox where state='delivered'\")+' failed='+q(\"select count(*) c from inquiry_outbox where state='failed'\"))")
+    counts=$(node --input-type=module -e "const {default:D}=await import('./dist/src/lib/sqlite-driver.js');const d=new D('$OUT/partners.db',{readonly:true});const q=s=>d.prepare(s).get().c;console.log('stored='+q('select count(*) c from inquiries')+' delivered='+q(\"select count(*) c from inquiry_outbox where state='delivered'\")+' failed='+q(\"select count(*) c from inquiry_outbox where state='failed'\"))")
     line="$line | $counts sink=$(curl -s http://127.0.0.1:8092/)"
     kill "$SINK"; wait "$SINK" 2>/dev/null || true
   fi

@@ -5,10 +5,10 @@
  *
  *   node dist/bench/webhook-baseline.js --db /tmp/bench/baseline.db --port 8091
  */
-import Database from 'better-sqlite3';
 import { createServer } from 'node:http';
 import { parseArgs } from 'node:util';
 import { verify } from '../src/contract/index.js';
+import Database from '../src/lib/sqlite-driver.js';
 
 const { values } = parseArgs({
   options: {

@@ -1,6 +1,7 @@
 import { spawn } from 'node:child_process';
 import { join } from 'node:path';
 import { sign } from '../src/contract/index.js';
+import { SQLITE_DRIVER_PATH } from '../src/lib/sqlite-driver.js';
 import { ADMIN_PASSWORD, peek, ROOT, runScenario, startPortal, WEBHOOK_SECRET } from './support.js';
 
 /**
@@ -17,7 +18,7 @@ runScenario('held-lock', 60, async (scratch) => {
   const portal = await startPortal(scratch, { dbPath });
   const holder = spawn(
     process.execPath,
-    ['-e', `const db = new (require('better-sqlite3'))(${JSON.stringify(dbPath)}); db.exec('BEGIN IMMEDIATE'); console.log('locked'); setTimeout(() => { db.exec('ROLLBACK'); db.close(); }, ${HOLD_SECONDS * 1000});`],
+    ['-e', `const db = new (require(${JSON.stringify(SQLITE_DRIVER_PATH)}))(${JSON.stringify(dbPath)}); db.exec('BEGIN IMMEDIATE'); console.log('locked'); setTimeout(() => { db.exec('ROLLBACK'); db.close(); }, ${HOLD_SECONDS * 1000});`],
     { cwd: ROOT, stdio: ['ignore', 'pipe', 'inherit'] },
   );
   scratch.track(holder);

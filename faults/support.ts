@@ -1,10 +1,10 @@
-import Database from 'better-sqlite3';
 import { spawn, type ChildProcess } from 'node:child_process';
 import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
+import Database from '../src/lib/sqlite-driver.js';
 
 /** The repository root (dist/faults/ → ../..), where `node dist/src/main.js` finds plans.json. */
 export const ROOT = fileURLToPath(new URL('../..', import.meta.url));

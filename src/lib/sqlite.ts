@@ -1,8 +1,9 @@
-import Database from 'better-sqlite3';
+import type BetterSqlite3 from 'better-sqlite3';
 import { mkdirSync } from 'node:fs';
 import { dirname } from 'node:path';
+import Database from './sqlite-driver.js';
 
-export type Db = Database.Database;
+export type Db = BetterSqlite3.Database;
 
 /**
  * Opens a SQLite database in WAL mode and brings its schema up to date. `migrations[i]` is

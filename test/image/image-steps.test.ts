@@ -1,5 +1,5 @@
 import { execFile, spawn } from 'node:child_process';
-import { cpSync, existsSync, mkdirSync, mkdtempSync, rmSync } from 'node:fs';
+import { cpSync, existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -24,7 +24,7 @@ async function freePort(): Promise<number> {
 /**
  * No Docker engine runs here, so this performs the image's steps outside Docker: the build stage's
  * output (npm run build), the runtime stage's file list read from the Dockerfile, production
- * dependencies only (npm ci --omit=dev: compiles better-sqlite3, minutes), the container's ENV,
+ * dependencies only (npm ci --omit=dev --ignore-scripts: nothing compiles), the container's ENV,
  * CMD, HEALTHCHECK and a SIGTERM. Slow, so `npm test` skips it and .ci/run runs it on its own
  * (IMAGE_TEST=1), on Node 24 as the image is. Servers bind 127.0.0.1 here instead of the
  * image's 0.0.0.0.
@@ -33,6 +33,7 @@ describe.runIf(process.env.IMAGE_TEST)('the Docker image, step by step', () => {
   it(
     'when its runtime files get production dependencies and start with its env and CMD, then the HEALTHCHECK passes and SIGTERM stops it cleanly',
     async () => {
+      expect(process.versions.node.split('.')[0], 'the image runs Node 24: run this test on Node 24').toBe('24');
       // Build stage: the same build as `RUN npm run build`, from this checkout.
       const build = join(dir, 'build');
       for (const path of image.buildContext) cpSync(join(REPO, path), join(build, path), { recursive: true });
@@ -48,8 +49,10 @@ describe.runIf(process.env.IMAGE_TEST)('the Docker image, step by step', () => {
       for (const path of image.fromBuild.filter((p) => p !== 'node_modules')) cpSync(join(build, path), join(app, path), { recursive: true });
       for (const path of image.fromContext) cpSync(join(REPO, path), join(app, path), { recursive: true });
       cpSync(join(REPO, 'package-lock.json'), join(app, 'package-lock.json'));
-      await run('npm', ['ci', '--omit=dev', '--no-audit', '--no-fund', '--prefer-offline'], { cwd: app, timeout: 12 * 60_000, maxBuffer: 16 * 1024 * 1024 });
-      expect(existsSync(join(app, 'node_modules', 'better-sqlite3'))).toBe(true);
+      await run('npm', ['ci', '--omit=dev', '--ignore-scripts', '--no-audit', '--no-fund', '--prefer-offline'], { cwd: app, timeout: 12 * 60_000, maxBuffer: 16 * 1024 * 1024 });
+      const napiDriver = join(app, 'node_modules', 'better-sqlite3-napi', 'prebuilds', 'linux-x64.node');
+      expect(existsSync(napiDriver)).toBe(true);
+      expect(existsSync(join(app, 'node_modules', 'better-sqlite3', 'build'))).toBe(false); // nothing compiled
       expect(existsSync(join(app, 'node_modules', 'typescript'))).toBe(false); // no dev dependencies shipped
 
       // The container: its ENV (with /data in a temp folder), its CMD, nothing else.
@@ -77,6 +80,8 @@ describe.runIf(process.env.IMAGE_TEST)('the Docker image, step by step', () => {
         );
         expect(health).toBe(0);
         expect(existsSync(join(data, 'portal.db'))).toBe(true);
+        // The image's Node (24) runs on better-sqlite3 13's Node-API binary, not 12's.
+        expect(readFileSync(`/proc/${child.pid}/maps`, 'utf8')).toContain(napiDriver);
       } finally {
         child.kill('SIGTERM');
       }

@@ -2,6 +2,7 @@ import { spawn, type ChildProcess } from 'node:child_process';
 import { join } from 'node:path';
 import pg from 'pg';
 import { afterEach, describe, expect, it } from 'vitest';
+import { SQLITE_DRIVER_PATH } from '../../src/lib/sqlite-driver.js';
 import { startTestPortal } from '../support/portal.js';
 
 type Running = Awaited<ReturnType<typeof startTestPortal>>;
@@ -21,7 +22,7 @@ afterEach(async () => {
 async function holdWriteLock(dbPath: string): Promise<ChildProcess> {
   const child = spawn(
     process.execPath,
-    ['-e', `const db = new (require('better-sqlite3'))(${JSON.stringify(dbPath)}); db.exec('BEGIN IMMEDIATE'); console.log('locked'); setInterval(() => {}, 1000);`],
+    ['-e', `const db = new (require(${JSON.stringify(SQLITE_DRIVER_PATH)}))(${JSON.stringify(dbPath)}); db.exec('BEGIN IMMEDIATE'); console.log('locked'); setInterval(() => {}, 1000);`],
     { cwd: process.cwd(), stdio: ['ignore', 'pipe', 'inherit'] },
   );
   await new Promise<void>((resolve, reject) => {

@@ -53,7 +53,7 @@ describe('GET /revenue', () => {
     await start({ deployQuota: 1000 });
     const now = stub.clock.now();
     // Seeded straight into the stub's database file: 205 checkouts over HTTP would add nothing here.
-    const Database = (await import('better-sqlite3')).default;
+    const Database = (await import('../../src/lib/sqlite-driver.js')).default;
     const db = new Database(stub.dbPath);
     const insertOrder = db.prepare(
       "INSERT INTO orders (tier, duration_months, credit_usd, amount_cents, status, session_id, success_url, cancel_url, created_at, paid_at) VALUES ('s1', 1, 0, 1200, 'completed', ?, 'https://a.example', 'https://a.example', ?, ?)",

@@ -1,6 +1,7 @@
 import { statSync } from 'node:fs';
 import { Worker } from 'node:worker_threads';
 import type { Logger } from '../../lib/logger.js';
+import { SQLITE_DRIVER_PATH } from '../../lib/sqlite-driver.js';
 import type { Db } from '../store/db.js';
 
 /** How often the background thread copies the WAL back into the database file. */
@@ -66,10 +67,9 @@ export class WalCheckpointer {
 
   start(): void {
     if (this.worker || this.db.memory) return;
-    const driver = import.meta.resolve('better-sqlite3');
     this.worker = new Worker(WORKER_SOURCE, {
       eval: true,
-      workerData: { path: this.db.name, driver: new URL(driver).pathname, intervalMs: this.intervalMs, limitBytes: this.limitBytes },
+      workerData: { path: this.db.name, driver: SQLITE_DRIVER_PATH, intervalMs: this.intervalMs, limitBytes: this.limitBytes },
       resourceLimits: { maxOldGenerationSizeMb: 8, maxYoungGenerationSizeMb: 1 },
     });
     this.worker.unref();

@@ -1,13 +1,14 @@
-import Database from 'better-sqlite3';
+import type BetterSqlite3 from 'better-sqlite3';
 import { randomUUID } from 'node:crypto';
 import { afterEach, describe, expect, it } from 'vitest';
 import { sign } from '../../../src/contract/index.js';
+import Database from '../../../src/lib/sqlite-driver.js';
 import { startTestPortal } from '../../support/portal.js';
 import { orderPayload, SECRET } from '../webhooks/send.js';
 
 type Running = Awaited<ReturnType<typeof startTestPortal>>;
 let portal: Running | undefined;
-let other: Database.Database | undefined;
+let other: BetterSqlite3.Database | undefined;
 afterEach(async () => {
   if (other?.inTransaction) other.exec('ROLLBACK');
   other?.close();
@@ -24,7 +25,7 @@ function postEvent(url: string, eventId: string) {
   });
 }
 
-const events = (db: Database.Database) => db.prepare('SELECT count(*) AS n FROM webhook_events').get();
+const events = (db: BetterSqlite3.Database) => db.prepare('SELECT count(*) AS n FROM webhook_events').get();
 
 describe('another process holds the write lock', () => {
   it('when a webhook arrives during the lock, then pages keep being served while it waits, it answers 503 with Retry-After, and the retry after the lock is stored once', async () => {
