@@ -24,6 +24,14 @@
     }
   }
 
+  // A plan's total for a length: the catalog's listed price (which may be discounted), else monthly × months.
+  function totalFor(plan, months) {
+    var totals = JSON.parse(plan.getAttribute('data-totals') || '{}');
+    if (totals[months] !== undefined && totals[months] !== null) return Number(totals[months]);
+    var price = plan.getAttribute('data-price-cents');
+    return price === null ? null : Number(price) * months;
+  }
+
   function checked(name) {
     return form.querySelector('input[name="' + name + '"]:checked');
   }
@@ -44,7 +52,8 @@
     var price = plan.getAttribute('data-price-cents');
     var totals = form.querySelectorAll('[data-total-for]');
     for (var k = 0; k < totals.length; k++) {
-      var label = price === null ? null : money(Number(price) * Number(totals[k].getAttribute('data-total-for')));
+      var total = totalFor(plan, Number(totals[k].getAttribute('data-total-for')));
+      var label = total === null ? null : money(total);
       totals[k].textContent = label === null ? form.getAttribute('data-at-checkout') : Number(price) === 0 ? label : form.getAttribute('data-in-total').replace('{total}', label);
     }
 
@@ -55,7 +64,8 @@
     text('summary-plan', plan.getAttribute('data-name'));
     text('summary-duration', trial ? form.getAttribute('data-trial-duration') : duration ? duration.getAttribute('data-label') : null);
     text('summary-credit', trial || !credit ? form.getAttribute('data-no-credit') : credit.getAttribute('data-summary'));
-    var sum = price === null ? null : money(trial ? 0 : Number(price) * months + creditCents);
+    var base = trial ? 0 : totalFor(plan, months);
+    var sum = base === null ? null : money(base + creditCents);
     text('order-total', sum === null ? form.getAttribute('data-at-checkout') : sum);
   }
 

@@ -21,7 +21,7 @@ declare module 'vitest' {
   }
 }
 
-const BROWSER_TEST_FILES = ['test/e2e/storefront.test.ts', 'test/e2e/stub-dashboard.test.ts', 'test/e2e/shop-customer.test.ts', 'test/e2e/a11y.test.ts', 'test/e2e/subscribe.test.ts'];
+const BROWSER_TEST_FILES = ['test/e2e/storefront.test.ts', 'test/e2e/stub-dashboard.test.ts', 'test/e2e/shop-customer.test.ts', 'test/e2e/a11y.test.ts', 'test/e2e/subscribe.test.ts', 'test/e2e/catalog-picker.test.ts'];
 
 /**
  * Whether this run can include a browser test. `vitest run test/stub` should not pay for a

@@ -17,6 +17,8 @@ export interface PlanCard {
   priceLabel: string | null;
   /** The monthly charge when the API's catalog says this plan can renew automatically. */
   subscription: { priceCents: number; priceLabel: string | null } | null;
+  /** Total per length in months, as buy.js needs it: a catalog may price a length below monthly × months. */
+  totalsByMonths: Record<number, number | null>;
 }
 
 export interface DurationOption {
@@ -97,6 +99,7 @@ export class Catalog {
       priceCents: pkg.monthlyCents,
       priceLabel: this.moneyLabel(pkg.monthlyCents, tr),
       subscription: pkg.subscriptionCents === null ? null : { priceCents: pkg.subscriptionCents, priceLabel: this.moneyLabel(pkg.subscriptionCents, tr) },
+      totalsByMonths: Object.fromEntries(this.lengths().map((m) => [m, this.totalCents(pkg.tier, m)])),
     }));
   }
 
@@ -139,10 +142,15 @@ export class Catalog {
     return pkg?.monthlyCents == null ? null : pkg.monthlyCents * months;
   }
 
+  /** Every length in months any plan is sold for, shortest first. */
+  private lengths(): number[] {
+    const months = [...new Set(this.offer.packages.flatMap((p) => p.durations.map((d) => d.months)))].sort((a, b) => a - b);
+    return months.length > 0 ? months : [1, 3, 12];
+  }
+
   /** The picker's lengths: every one any plan is sold for, priced for `tier`. */
   durations(tier: string, tr: Translator): DurationOption[] {
-    const months = [...new Set(this.offer.packages.flatMap((p) => p.durations.map((d) => d.months)))].sort((a, b) => a - b);
-    return (months.length > 0 ? months : [1, 3, 12]).map((m) => {
+    return this.lengths().map((m) => {
       const totalCents = this.totalCents(tier, m);
       return { months: m, label: tr.t('duration.months', { n: m }), totalCents, totalLabel: this.moneyLabel(totalCents, tr) };
     });
