@@ -1,43 +1,14 @@
-import { mkdtempSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
-import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
+import { describe, expect, it, vi } from 'vitest';
 import { browserAvailable, connectBrowser, watchedPage } from '../support/browser.js';
-import { freePort } from '../portal/shop/helpers.js';
-import { buildForTest, removeBuild, startProcess, type StartedProcess } from './start-process.js';
+import { useEmbeddedShop } from './start-process.js';
 
-let build: { main: string; dir: string };
-let data: string;
-let running: StartedProcess | undefined;
-
-beforeAll(() => {
-  build = buildForTest();
-  data = mkdtempSync(join(tmpdir(), 'npm-start-catalog-picker-'));
-}, 60_000);
-afterAll(async () => {
-  if (running && running.child.exitCode === null) {
-    running.child.kill('SIGKILL');
-    await running.exited;
-  }
-  removeBuild(build.dir);
-  rmSync(data, { recursive: true, force: true });
-});
+const embedded = useEmbeddedShop('catalog-picker');
 
 describe('in a real browser, with a catalog that discounts a length and prices credit', () => {
   it.runIf(browserAvailable())(
     'when a customer picks Pro for 12 months with $10 of credit, then the live total is the one the server renders (the discounted year plus the credit price)',
     async () => {
-      const [port, stubPort] = [await freePort(), await freePort()];
-      running = startProcess(build.main, {
-        PORT: String(port),
-        STUB_PORT: String(stubPort),
-        DB_PATH: join(data, 'portal.db'),
-        STUB_DB_PATH: join(data, 'stub.db'),
-        STUB_CATALOG_FILE: 'examples/catalog.json',
-        LOG_LEVEL: 'warn',
-      });
-      await running.waitForStderr('Press Ctrl+C to stop.');
-      const shop = `http://127.0.0.1:${port}`;
+      const { shop } = await embedded.start({ STUB_CATALOG_FILE: 'examples/catalog.json' });
       await vi.waitFor(async () => expect(await (await fetch(`${shop}/buy?plan=pro`)).text()).toContain('id="plan-pro"'), { timeout: 10_000, interval: 100 });
 
       const browser = await connectBrowser();

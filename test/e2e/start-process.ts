@@ -4,6 +4,8 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { buildSync } from 'esbuild';
+import { afterAll, beforeAll } from 'vitest';
+import { freePort } from '../portal/shop/helpers.js';
 
 export const REPO = fileURLToPath(new URL('../..', import.meta.url));
 
@@ -87,5 +89,44 @@ export function startProcess(main: string, env: Record<string, string>, options:
         });
         check();
       }),
+  };
+}
+
+/**
+ * For a test file whose tests run the built `npm start` with its embedded stub: builds once,
+ * gives each start free ports and the file's data folder, and stops and removes all of it after.
+ */
+export function useEmbeddedShop(name: string): {
+  start(env?: Record<string, string>): Promise<{ shop: string; stub: string; process: StartedProcess }>;
+} {
+  let build: { main: string; dir: string } | undefined;
+  let data: string | undefined;
+  let running: StartedProcess | undefined;
+  beforeAll(() => {
+    build = buildForTest();
+    data = mkdtempSync(join(tmpdir(), `npm-start-${name}-`));
+  }, 60_000);
+  afterAll(async () => {
+    if (running && running.child.exitCode === null) {
+      running.child.kill('SIGKILL');
+      await running.exited;
+    }
+    if (build) removeBuild(build.dir);
+    if (data) rmSync(data, { recursive: true, force: true });
+  });
+  return {
+    async start(env = {}) {
+      const [port, stubPort] = [await freePort(), await freePort()];
+      running = startProcess(build!.main, {
+        PORT: String(port),
+        STUB_PORT: String(stubPort),
+        DB_PATH: join(data!, 'portal.db'),
+        STUB_DB_PATH: join(data!, 'stub.db'),
+        LOG_LEVEL: 'warn',
+        ...env,
+      });
+      await running.waitForStderr('Press Ctrl+C to stop.');
+      return { shop: `http://127.0.0.1:${port}`, stub: `http://127.0.0.1:${stubPort}`, process: running };
+    },
   };
 }

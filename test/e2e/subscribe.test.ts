@@ -1,45 +1,15 @@
-import { mkdtempSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
-import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
+import { describe, expect, it, vi } from 'vitest';
 import { parseApiTime } from '../../src/contract/index.js';
 import { browserAvailable, connectBrowser, watchedPage } from '../support/browser.js';
-import { freePort } from '../portal/shop/helpers.js';
-import { buildForTest, removeBuild, startProcess, type StartedProcess } from './start-process.js';
+import { useEmbeddedShop } from './start-process.js';
 
-let build: { main: string; dir: string };
-let data: string;
-let running: StartedProcess | undefined;
-
-beforeAll(() => {
-  build = buildForTest();
-  data = mkdtempSync(join(tmpdir(), 'npm-start-subscribe-'));
-}, 60_000);
-afterAll(async () => {
-  if (running && running.child.exitCode === null) {
-    running.child.kill('SIGKILL');
-    await running.exited;
-  }
-  removeBuild(build.dir);
-  rmSync(data, { recursive: true, force: true });
-});
+const embedded = useEmbeddedShop('subscribe');
 
 describe('in a real browser, against the embedded stub', () => {
   it.runIf(browserAvailable())(
     'when a customer buys with a branded checkout, then subscribes, then the stub clock moves a month, then the status page shows the renewal, and they can stop it',
     async () => {
-      const [port, stubPort] = [await freePort(), await freePort()];
-      running = startProcess(build.main, {
-        PORT: String(port),
-        STUB_PORT: String(stubPort),
-        DB_PATH: join(data, 'portal.db'),
-        STUB_DB_PATH: join(data, 'stub.db'),
-        STUB_DEPLOY_SECONDS: '1',
-        LOG_LEVEL: 'warn',
-      });
-      await running.waitForStderr('Press Ctrl+C to stop.');
-      const shop = `http://127.0.0.1:${port}`;
-      const stub = `http://127.0.0.1:${stubPort}`;
+      const { shop, stub, process: running } = await embedded.start({ STUB_DEPLOY_SECONDS: '1' });
       const key = /API key {4}(\S+)/.exec(running.stderr())![1]!;
       const api = async (path: string, init: RequestInit = {}) => {
         const res = await fetch(`${stub}${path}`, { ...init, headers: { authorization: `Bearer ${key}`, 'content-type': 'application/json' } });
