@@ -15,23 +15,11 @@ export type EventOrderRow = Pick<
 >;
 
 /** A row for an order first seen in an event (made outside the portal), minus ref and times. */
-export interface EventOrderInsert {
-  api_order_id: number;
-  tier: string;
-  duration_months: number;
-  credit_usd: number;
-  language: string | null;
-  amount_cents: number | null;
-  currency: string | null;
-  status: LocalStatus;
-  checkout_url: string | null;
-  panel_url: string | null;
-  expires_at: string | null;
-  paid_at: string | null;
-  error_step: string | null;
-  error_message: string | null;
-  last_event_ms: number | null;
-}
+export type EventOrderInsert = Pick<
+  OrderRow,
+  | 'tier' | 'duration_months' | 'credit_usd' | 'language' | 'amount_cents' | 'currency' | 'status' | 'checkout_url'
+  | 'panel_url' | 'expires_at' | 'paid_at' | 'error_step' | 'error_message' | 'last_event_ms'
+> & { api_order_id: number };
 
 export type EventOrderUpdate = Omit<EventOrderRow, 'ref'>;
 
