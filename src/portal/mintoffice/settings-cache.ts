@@ -1,4 +1,5 @@
 import type { Settings } from '../../contract/index.js';
+import { BackgroundRefresh } from '../../lib/background-refresh.js';
 import type { Logger } from '../../lib/logger.js';
 import type { KvStore } from '../store/kv.js';
 import type { MintOfficeClient } from './client.js';
@@ -19,15 +20,16 @@ const KV_KEY = 'settings';
  */
 export class SettingsCache {
   private current: CachedSettings | undefined;
-  private timer: NodeJS.Timeout | undefined;
-  private inflight: Promise<void> | undefined;
+  private readonly background: BackgroundRefresh;
 
   constructor(
     private readonly api: MintOfficeClient,
     private readonly kv: KvStore,
     private readonly logger: Logger,
     private readonly refreshMs: number,
-  ) {}
+  ) {
+    this.background = new BackgroundRefresh(() => this.fetch(), refreshMs);
+  }
 
   /** Reads the persisted value (start-up). */
   async load(): Promise<void> {
@@ -42,20 +44,15 @@ export class SettingsCache {
 
   /** Fetches now; concurrent callers share one request. Never throws. */
   refresh(): Promise<void> {
-    this.inflight ??= this.fetch().finally(() => {
-      this.inflight = undefined;
-    });
-    return this.inflight;
+    return this.background.refresh();
   }
 
   start(): void {
-    void this.refresh();
-    this.timer = setInterval(() => void this.refresh(), this.refreshMs);
-    this.timer.unref();
+    this.background.start();
   }
 
   stop(): void {
-    if (this.timer) clearInterval(this.timer);
+    this.background.stop();
   }
 
   private async fetch(): Promise<void> {
