@@ -1,25 +1,17 @@
 import { execFile, spawn } from 'node:child_process';
 import { cpSync, existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
-import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { promisify } from 'node:util';
 import { afterAll, describe, expect, it } from 'vitest';
 import { REPO } from '../e2e/start-process.js';
 import { readRuntimeImage } from './dockerfile.js';
+import { freePort } from '../portal/shop/helpers.js';
 
 const run = promisify(execFile);
 const image = readRuntimeImage(REPO);
 const dir = mkdtempSync(join(tmpdir(), 'image-steps-'));
 afterAll(() => rmSync(dir, { recursive: true, force: true }));
-
-async function freePort(): Promise<number> {
-  const server = createServer();
-  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
-  const { port } = server.address() as { port: number };
-  await new Promise((resolve) => server.close(resolve));
-  return port;
-}
 
 /**
  * No Docker engine runs here, so this performs the image's steps outside Docker: the build stage's

@@ -1,24 +1,15 @@
 import { randomUUID } from 'node:crypto';
-import { createServer } from 'node:http';
-import type { AddressInfo } from 'node:net';
 import request from 'supertest';
 import { afterEach, describe, expect, it, vi } from 'vitest';
 import { sign } from '../../../src/contract/index.js';
 import { rows } from '../../support/database.js';
 import { startTestPortal } from '../../support/portal.js';
 import { startTestStub, type TestStub } from '../../support/stub.js';
+import { freePort } from '../shop/helpers.js';
 
 const KEY = 'mo_test_loop_0123456789abcdef';
 const SECRET = 'whsec_loop_0123456789abcdef';
 const ADMIN_PASSWORD = 'correct-horse-battery';
-
-async function freePort(): Promise<number> {
-  const server = createServer();
-  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
-  const { port } = server.address() as AddressInfo;
-  await new Promise((resolve) => server.close(resolve));
-  return port;
-}
 
 let cleanup: Array<() => Promise<void>> = [];
 afterEach(async () => {
