@@ -15,11 +15,10 @@ import {
   type Total,
 } from '../admin/queries.js';
 import { CHECKOUT_WINDOW_MS, type OrderRow as StoredOrderRow } from '../orders/store.js';
-import { KV, ORDER_COLUMNS, ORDERS } from './queries.js';
+import { ORDER_COLUMNS, ORDERS } from './queries.js';
 import type { Params, Sql } from './sql.js';
 
 const MAX_KEY = Number.MAX_SAFE_INTEGER;
-const COUNTS_KEY = 'admin_event_counts';
 const BATCH = 500;
 const total = (n: number): Total => (n > COUNT_CAP ? { count: COUNT_CAP, capped: true } : { count: n, capped: false });
 
@@ -32,12 +31,6 @@ export interface AdminDialect {
   /** `column IN` a list given as one parameter, and that parameter's value. */
   inList(column: string, param: string, pgType: string): string;
   listValue(values: readonly unknown[]): unknown;
-  /**
-   * Whether ids are handed out in commit order, so an event count can be carried forward by
-   * counting only larger ids (SQLite: one writer). PostgreSQL's sequence values can commit out of
-   * order, so there the events page counts with COUNT(*) over an index.
-   */
-  idsInCommitOrder: boolean;
 }
 
 export const SQLITE_ADMIN: AdminDialect = {
@@ -46,7 +39,6 @@ export const SQLITE_ADMIN: AdminDialect = {
   typeWithSearch: '+event_type = @type',
   inList: (column, param) => `${column} IN (SELECT value FROM json_each(@${param}))`,
   listValue: (values) => JSON.stringify(values),
-  idsInCommitOrder: true,
 };
 
 export const POSTGRES_ADMIN: AdminDialect = {
@@ -54,7 +46,6 @@ export const POSTGRES_ADMIN: AdminDialect = {
   typeWithSearch: 'event_type = @type',
   inList: (column, param, pgType) => `${column} = ANY(@${param}::${pgType}[])`,
   listValue: (values) => values,
-  idsInCommitOrder: false,
 };
 
 /**
@@ -114,61 +105,14 @@ class Keyset<Row extends { key: number }> {
 }
 
 /**
- * Exact event counts without a COUNT(*) over the whole table per page view, where ids are handed
- * out in commit order (SQLite): webhook_events is append-only, so a count taken once stays right
- * for the ids it covered and afterwards only rows with a larger id are counted. The counts are
- * kept in `kv`, so only the first view on a database pays for a full count (about 250 ms for
- * 1,000,000 events), not the first view after each restart.
+ * Event totals from webhook_event_counts, which triggers on webhook_events keep exact in the same
+ * transaction as each insert (migrations: SQLite 7, PostgreSQL 5): a sum over a few rows per type,
+ * whatever the table's size, on either database.
  */
-class GrowingCount {
-  private known: Map<string, { n: number; top: number }> | undefined;
-
-  constructor(private readonly sql: Sql) {}
-
-  private async load(): Promise<Map<string, { n: number; top: number }>> {
-    const saved = await this.sql.get<{ value: string }>(`SELECT value FROM kv WHERE key = '${COUNTS_KEY}'`);
-    try {
-      if (saved) return new Map(Object.entries(JSON.parse(saved.value) as Record<string, { n: number; top: number }>));
-    } catch {
-      // Unreadable: counted again from scratch.
-    }
-    return new Map();
-  }
-
-  async count(type: string | undefined): Promise<number> {
-    this.known ??= await this.load();
-    const key = type ?? '';
-    const seen = this.known.get(key) ?? { n: 0, top: 0 };
-    const more =
-      type === undefined
-        ? await this.sql.get<{ n: number; top: number | null }>('SELECT count(*) AS n, max(id) AS top FROM webhook_events WHERE id > @bound', { bound: seen.top })
-        : await this.sql.get<{ n: number; top: number | null }>('SELECT count(*) AS n, max(id) AS top FROM webhook_events WHERE event_type = @type AND id > @bound', {
-            bound: seen.top,
-            type,
-          });
-    if (!more || more.n === 0) return seen.n;
-    const next = { n: seen.n + more.n, top: more.top ?? seen.top };
-    // Bounded like the type list: a sender inventing types cannot grow this without limit.
-    if (this.known.has(key) || this.known.size < 256) {
-      this.known.set(key, next);
-      await this.sql.run(KV.put, { key: COUNTS_KEY, value: JSON.stringify(Object.fromEntries(this.known)), now: Date.now() });
-    }
-    return next.n;
-  }
-}
-
-/** Exact event counts by COUNT(*) (an index-only scan), where ids may commit out of order. */
-class PlainCount {
-  constructor(private readonly sql: Sql) {}
-
-  async count(type: string | undefined): Promise<number> {
-    const row =
-      type === undefined
-        ? await this.sql.get<{ n: number }>('SELECT count(*) AS n FROM webhook_events')
-        : await this.sql.get<{ n: number }>('SELECT count(*) AS n FROM webhook_events WHERE event_type = @type', { type });
-    return row!.n;
-  }
-}
+const EVENT_TOTAL = {
+  all: 'SELECT CAST(coalesce(sum(n), 0) AS BIGINT) AS n FROM webhook_event_counts',
+  type: 'SELECT CAST(coalesce(sum(n), 0) AS BIGINT) AS n FROM webhook_event_counts WHERE event_type = @type',
+};
 
 const INQUIRY_COLUMNS = 'id, name, email, company, website, type, message, fast_track, created_at, handled_at, handled_by';
 const EVENT_COLUMNS = 'id, event_id, event_type, api_order_id, external_id, payload, received_at';
@@ -184,7 +128,6 @@ export class SqlAdminReads implements AdminReads {
   private readonly rejectedPage: Keyset<RejectedRow>;
   private readonly ordersPage: Keyset<OrderRow>;
   private readonly inquirySets = new Map<string, Keyset<InquiryRow>>();
-  private readonly eventCounts: GrowingCount | PlainCount;
   private readonly orderBatch: string;
   private readonly inquiryBatch: string;
   private readonly failedDeploys: string;
@@ -213,7 +156,6 @@ export class SqlAdminReads implements AdminReads {
         this.inquirySets.set(`${handled}/${fastTrackOnly}`, new Keyset(sql, INQUIRY_COLUMNS, 'inquiries', where, 'id'));
       }
     }
-    this.eventCounts = dialect.idsInCommitOrder ? new GrowingCount(sql) : new PlainCount(sql);
     this.orderBatch = `SELECT ${dialect.orderKey} AS key, ${ORDER_COLUMNS} FROM orders WHERE ${dialect.orderKey} > @bound ORDER BY ${dialect.orderKey} LIMIT @limit`;
     this.inquiryBatch = `SELECT id AS key, ${INQUIRY_COLUMNS} FROM inquiries WHERE id > @bound ORDER BY id LIMIT @limit`;
     const rules = ATTENTION_RULES;
@@ -261,7 +203,10 @@ export class SqlAdminReads implements AdminReads {
   }
 
   async eventTotal(filter: EventFilter): Promise<Total> {
-    if (!filter.q) return { count: await this.eventCounts.count(filter.type), capped: false };
+    if (!filter.q) {
+      const row = filter.type ? await this.sql.get<{ n: number }>(EVENT_TOTAL.type, { type: filter.type }) : await this.sql.get<{ n: number }>(EVENT_TOTAL.all);
+      return { count: row!.n, capped: false };
+    }
     const params: Params = { q: filter.q, qnum: /^\d{1,15}$/.test(filter.q) ? Number(filter.q) : null };
     if (filter.type) params['type'] = filter.type;
     return total(await (filter.type ? this.events.typeQ : this.events.q).count(params));

@@ -110,4 +110,21 @@ export const PORTAL_MIGRATIONS: readonly string[] = [
   /* 6: outbox claims, so several senders on one database never send a row at once */ `
   ALTER TABLE inquiry_outbox ADD COLUMN lease_until INTEGER;  -- a sender holds the row until then
   `,
+  /* 7: event totals kept by the database, so the admin events page never counts a large table */ `
+  CREATE TABLE webhook_event_counts (
+    event_type  TEXT NOT NULL,
+    slot        INTEGER NOT NULL,  -- always 0 here (one writer); PostgreSQL spreads writers over slots
+    n           INTEGER NOT NULL,
+    PRIMARY KEY (event_type, slot)
+  ) WITHOUT ROWID;
+  INSERT INTO webhook_event_counts (event_type, slot, n) SELECT event_type, 0, count(*) FROM webhook_events GROUP BY event_type;
+  CREATE TRIGGER webhook_events_counted AFTER INSERT ON webhook_events BEGIN
+    INSERT INTO webhook_event_counts (event_type, slot, n) VALUES (NEW.event_type, 0, 1)
+      ON CONFLICT (event_type, slot) DO UPDATE SET n = n + 1;
+  END;
+  CREATE TRIGGER webhook_events_uncounted AFTER DELETE ON webhook_events BEGIN
+    UPDATE webhook_event_counts SET n = n - 1 WHERE event_type = OLD.event_type AND slot = 0;
+  END;
+  DELETE FROM kv WHERE key = 'admin_event_counts';  -- the admin pages' own count, kept here before
+  `,
 ];

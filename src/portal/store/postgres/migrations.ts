@@ -110,6 +110,40 @@ export const POSTGRES_MIGRATIONS: readonly string[] = [
   /* 4: SQLite's 5 — "needs attention" finds subscriptions whose payment failed without reading every order */ `
   CREATE INDEX orders_subscription_failed ON orders (updated_at) WHERE subscription_status = 'payment_failed';
   `,
+  /* 5: SQLite's 7 — event totals kept by the database, so the admin events page never counts a
+     large table. Sequence values commit out of order, so a count cannot be carried forward by
+     id; instead each INSERT statement adds its rows per type. Concurrent writers (pool
+     connections, other processes) would queue on one row per type, so each statement picks one
+     of 16 slots at random and a total is the sum of a type's slots. */ `
+  CREATE TABLE webhook_event_counts (
+    event_type  TEXT NOT NULL,
+    slot        INTEGER NOT NULL,
+    n           BIGINT NOT NULL,
+    PRIMARY KEY (event_type, slot)
+  );
+  LOCK TABLE webhook_events IN SHARE MODE;  -- no insert slips between the count and the trigger
+  INSERT INTO webhook_event_counts (event_type, slot, n) SELECT event_type, 0, count(*) FROM webhook_events GROUP BY event_type;
+  CREATE FUNCTION webhook_events_count() RETURNS trigger LANGUAGE plpgsql AS $$
+  DECLARE
+    pick INTEGER := floor(random() * 16);
+  BEGIN
+    IF TG_OP = 'INSERT' THEN
+      -- In type order, so two statements that both touch several types cannot deadlock.
+      INSERT INTO webhook_event_counts (event_type, slot, n)
+        SELECT event_type, pick, count(*) FROM added GROUP BY event_type ORDER BY event_type
+        ON CONFLICT (event_type, slot) DO UPDATE SET n = webhook_event_counts.n + EXCLUDED.n;
+    ELSE
+      INSERT INTO webhook_event_counts (event_type, slot, n)
+        SELECT event_type, pick, -count(*) FROM removed GROUP BY event_type ORDER BY event_type
+        ON CONFLICT (event_type, slot) DO UPDATE SET n = webhook_event_counts.n + EXCLUDED.n;
+    END IF;
+    RETURN NULL;
+  END $$;
+  CREATE TRIGGER webhook_events_counted AFTER INSERT ON webhook_events
+    REFERENCING NEW TABLE AS added FOR EACH STATEMENT EXECUTE FUNCTION webhook_events_count();
+  CREATE TRIGGER webhook_events_uncounted AFTER DELETE ON webhook_events
+    REFERENCING OLD TABLE AS removed FOR EACH STATEMENT EXECUTE FUNCTION webhook_events_count();
+  `,
 ];
 
 /** pg_advisory_lock key: "portal migrations" (any constant; one per application). */
