@@ -20,7 +20,8 @@ command -v wrk >/dev/null || { echo "wrk is missing: apt-get install -y wrk" >&2
 node scripts/build.mjs --quiet
 flags_of() { node -e "const s=require('$1/package.json').scripts.start; console.log(s.split(/\s+/).filter(w=>w.startsWith('--')).join(' '))"; }
 ROOTS=("$BASE" "$PWD"); LABELS=(baseline this)
-FLAGS=("$(flags_of "$BASE")" "$(flags_of "$PWD")")
+# BASE_FLAGS replaces the baseline's flags, to compare node flags on one build: BASE_FLAGS="--jitless" … memory-run.sh . …
+FLAGS=("${BASE_FLAGS:-$(flags_of "$BASE")}" "$(flags_of "$PWD")")
 SECRET=whsec_bench_0123456789abcdef
 PORT=18090; STUB_PORT=18091
 TCK=$(getconf CLK_TCK)
