@@ -1,44 +1,24 @@
 import { execFile } from 'node:child_process';
-import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { mkdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { promisify } from 'node:util';
-import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { freePort } from '../portal/shop/helpers.js';
 import { startTestPortal } from '../support/portal.js';
-import { buildForTest, removeBuild, REPO, startProcess, type StartedProcess } from './start-process.js';
+import { REPO, type StartedProcess, useBuild } from './start-process.js';
 
 const run = promisify(execFile);
-let build: { main: string; dir: string };
-let data: string;
-const running: StartedProcess[] = [];
-
-beforeAll(() => {
-  build = buildForTest();
-  data = mkdtempSync(join(tmpdir(), 'env-file-'));
-}, 60_000);
-afterEach(async () => {
-  for (const proc of running.splice(0)) {
-    if (proc.child.exitCode === null) proc.child.kill('SIGKILL');
-    await proc.exited;
-  }
-});
-afterAll(() => {
-  removeBuild(build.dir);
-  rmSync(data, { recursive: true, force: true });
-});
+const app = useBuild('env-file');
 
 /** A project folder as an operator has it: the settings file next to where npm runs. */
 function projectWith(files: Record<string, string>): string {
-  const dir = mkdtempSync(join(data, 'project-'));
+  const dir = app.folder('project-');
   for (const [name, text] of Object.entries(files)) writeFileSync(join(dir, name), text);
   return dir;
 }
 
 function start(main: string, cwd: string, env: Record<string, string> = {}): StartedProcess {
-  const proc = startProcess(main, env, { cwd });
-  running.push(proc);
-  return proc;
+  return app.start(main, env, { cwd });
 }
 
 describe('npm start reads .env', () => {
@@ -47,7 +27,7 @@ describe('npm start reads .env', () => {
     const cwd = projectWith({
       '.env': [`PORT=${port}`, `STUB_PORT=${stubPort}`, `PLANS_FILE=${join(REPO, 'plans.json')}`, 'ADMIN_USERNAME=fromfile', 'PARTNER_BRAND=FileBrand', 'LOG_LEVEL=warn', ''].join('\n'),
     });
-    const proc = start(build.main, cwd, { PARTNER_BRAND: 'RealEnvBrand' });
+    const proc = start(app.main, cwd, { PARTNER_BRAND: 'RealEnvBrand' });
     await proc.waitForStderr('Press Ctrl+C to stop.');
     expect(proc.stderr()).toContain(`settings from ${join(cwd, '.env')}`);
     expect(proc.stderr()).toContain('(user fromfile,');
@@ -59,14 +39,14 @@ describe('npm start reads .env', () => {
   it('when ENV_FILE names another file, then that file is read instead of .env', async () => {
     const port = await freePort();
     const cwd = projectWith({ '.env': 'PARTNER_BRAND=DotEnvBrand\n', 'staging.env': `PARTNER_BRAND=StagingBrand\nPORT=${port}\nSTUB_PORT=${await freePort()}\nPLANS_FILE=${join(REPO, 'plans.json')}\n` });
-    const proc = start(build.main, cwd, { ENV_FILE: 'staging.env', LOG_LEVEL: 'warn' });
+    const proc = start(app.main, cwd, { ENV_FILE: 'staging.env', LOG_LEVEL: 'warn' });
     await proc.waitForStderr('Press Ctrl+C to stop.');
     expect(await (await fetch(`http://127.0.0.1:${port}/`)).text()).toContain('StagingBrand');
   });
 
   it('when there is no .env, then it starts from the environment alone and says so', async () => {
     const cwd = projectWith({});
-    const proc = start(build.main, cwd, { PORT: String(await freePort()), STUB_PORT: String(await freePort()), PLANS_FILE: join(REPO, 'plans.json'), LOG_LEVEL: 'warn' });
+    const proc = start(app.main, cwd, { PORT: String(await freePort()), STUB_PORT: String(await freePort()), PLANS_FILE: join(REPO, 'plans.json'), LOG_LEVEL: 'warn' });
     await proc.waitForStderr('Press Ctrl+C to stop.');
     expect(proc.stderr()).toContain('settings from the environment; no .env');
   });
@@ -77,7 +57,7 @@ describe('npm start reads .env', () => {
   ])('when %s, then it exits 1 with one line naming it', async (_case, env, prepare, line) => {
     const cwd = projectWith({});
     prepare(cwd);
-    const proc = start(build.main, cwd, env);
+    const proc = start(app.main, cwd, env);
     expect(await proc.exited).toBe(1);
     expect(proc.stderr()).toMatch(line);
   });
@@ -87,7 +67,7 @@ describe('npm run stub and npm run webhook:send read .env', () => {
   it('when .env sets the stub port, then npm run stub listens there', async () => {
     const stubPort = await freePort();
     const cwd = projectWith({ '.env': `STUB_PORT=${stubPort}\nSTUB_DB_PATH=:memory:\nLOG_LEVEL=warn\n` });
-    const proc = start(join(build.dir, 'dist', 'src', 'stub', 'main.js'), cwd);
+    const proc = start(app.entry('stub/main.js'), cwd);
     await proc.waitForStderr('webhook URL');
     expect(proc.stderr()).toContain(`http://127.0.0.1:${stubPort}/api/v1`);
   });
@@ -97,7 +77,7 @@ describe('npm run stub and npm run webhook:send read .env', () => {
     const portal = await startTestPortal({ MINTOFFICE_WEBHOOK_SECRET: secret });
     try {
       const cwd = projectWith({ '.env': `MINTOFFICE_WEBHOOK_SECRET=${secret}\nPORT=${new URL(portal.url).port}\n` });
-      const { stdout } = await run(process.execPath, [join(build.dir, 'dist', 'src', 'cli', 'webhook-send.js'), '--order', '7'], { cwd, env: { PATH: process.env.PATH ?? '' } });
+      const { stdout } = await run(process.execPath, [app.entry('cli/webhook-send.js'), '--order', '7'], { cwd, env: { PATH: process.env.PATH ?? '' } });
       expect(stdout).toMatch(/order\.paid → 200/);
     } finally {
       await portal.close();

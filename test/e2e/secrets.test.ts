@@ -1,9 +1,8 @@
-import { mkdtempSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+
 import { join } from 'node:path';
-import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { freePort } from '../portal/shop/helpers.js';
-import { buildForTest, removeBuild, startProcess, type StartedProcess } from './start-process.js';
+import { type StartedProcess, useBuild } from './start-process.js';
 
 /** What an operator supplies; none of it may appear whole on the console or in a log. */
 const SUPPLIED = {
@@ -12,29 +11,10 @@ const SUPPLIED = {
   ADMIN_PASSWORD: 'operator-admin-password-0123456789',
 };
 
-let build: { main: string; dir: string };
-let data: string;
-const running: StartedProcess[] = [];
-
-beforeAll(() => {
-  build = buildForTest();
-  data = mkdtempSync(join(tmpdir(), 'secrets-'));
-}, 60_000);
-afterEach(async () => {
-  for (const proc of running.splice(0)) {
-    if (proc.child.exitCode === null) proc.child.kill('SIGKILL');
-    await proc.exited;
-  }
-});
-afterAll(() => {
-  removeBuild(build.dir);
-  rmSync(data, { recursive: true, force: true });
-});
+const app = useBuild('secrets');
 
 function start(main: string, env: Record<string, string>): StartedProcess {
-  const proc = startProcess(main, { LOG_LEVEL: 'debug', ...env });
-  running.push(proc);
-  return proc;
+  return app.start(main, { LOG_LEVEL: 'debug', ...env });
 }
 
 async function stop(proc: StartedProcess): Promise<string> {
@@ -69,8 +49,8 @@ function expectNoSecretWhole(output: string, secrets: string[]): void {
 describe('secrets the operator supplied', () => {
   it('when npm start embeds the stub with the operator key, secret and admin password, then its whole output shows the key and secret by prefix only and never the password', async () => {
     const [port, stubPort] = [await freePort(), await freePort()];
-    const run = mkdtempSync(join(data, 'embedded-'));
-    const proc = start(build.main, { ...SUPPLIED, PORT: String(port), STUB_PORT: String(stubPort), DB_PATH: join(run, 'p.db'), STUB_DB_PATH: join(run, 's.db') });
+    const run = app.folder('embedded-');
+    const proc = start(app.main, { ...SUPPLIED, PORT: String(port), STUB_PORT: String(stubPort), DB_PATH: join(run, 'p.db'), STUB_DB_PATH: join(run, 's.db') });
     await proc.waitForStderr('Press Ctrl+C to stop.');
     expect(proc.stderr()).toContain(`API key    ${SUPPLIED.MINTOFFICE_API_KEY.slice(0, 8)}…`);
     expect(proc.stderr()).toContain(`signed with ${SUPPLIED.MINTOFFICE_WEBHOOK_SECRET.slice(0, 8)}…`);
@@ -80,12 +60,12 @@ describe('secrets the operator supplied', () => {
 
   it('when npm run stub and npm start run apart with supplied keys and secrets, then neither process prints one whole', async () => {
     const [port, stubPort] = [await freePort(), await freePort()];
-    const run = mkdtempSync(join(data, 'apart-'));
+    const run = app.folder('apart-');
     const stubEnv = { STUB_API_KEY: 'mo_test_stub_operator_key_0123456789', STUB_WEBHOOK_SECRET: 'whsec_stub_operator_0123456789', STUB_PORT: String(stubPort), STUB_DB_PATH: join(run, 's.db'), STUB_WEBHOOK_URL: `http://127.0.0.1:${port}/webhooks/mintoffice` };
-    const stub = start(join(build.dir, 'dist', 'src', 'stub', 'main.js'), stubEnv);
+    const stub = start(app.entry('stub/main.js'), stubEnv);
     await stub.waitForStderr('webhook URL');
     expect(stub.stderr()).toContain(`API key         ${stubEnv.STUB_API_KEY.slice(0, 8)}…`);
-    const portal = start(build.main, {
+    const portal = start(app.main, {
       PORT: String(port),
       DB_PATH: join(run, 'p.db'),
       MINTOFFICE_API_URL: `http://127.0.0.1:${stubPort}`,

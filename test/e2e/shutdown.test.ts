@@ -1,42 +1,23 @@
 import { once } from 'node:events';
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
 import { connect, type AddressInfo } from 'node:net';
-import { mkdtempSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
+import { afterEach, describe, expect, it } from 'vitest';
 import { sign } from '../../src/contract/index.js';
 import { freePort } from '../portal/shop/helpers.js';
 import { startTestStub } from '../support/stub.js';
-import { buildForTest, removeBuild, startProcess, type StartedProcess } from './start-process.js';
+import { type StartedProcess, useBuild } from './start-process.js';
 
 const SECRET = 'whsec_shutdown_test_0123456789';
 const PASSWORD = 'shutdown-admin-password';
-let build: { main: string; dir: string };
-let data: string;
-const running: StartedProcess[] = [];
+const app = useBuild('shutdown');
 const cleanups: Array<() => Promise<void>> = [];
-
-beforeAll(() => {
-  build = buildForTest();
-  data = mkdtempSync(join(tmpdir(), 'shutdown-'));
-}, 60_000);
 afterEach(async () => {
-  for (const proc of running.splice(0)) {
-    if (proc.child.exitCode === null) proc.child.kill('SIGKILL');
-    await proc.exited;
-  }
   for (const cleanup of cleanups.splice(0)) await cleanup();
-});
-afterAll(() => {
-  removeBuild(build.dir);
-  rmSync(data, { recursive: true, force: true });
 });
 
 function start(main: string, env: Record<string, string>): StartedProcess {
-  const proc = startProcess(main, { LOG_LEVEL: 'warn', ...env });
-  running.push(proc);
-  return proc;
+  return app.start(main, { LOG_LEVEL: 'warn', ...env });
 }
 
 async function listening(handler: (req: IncomingMessage, res: ServerResponse) => void): Promise<{ server: Server; url: string }> {
@@ -59,9 +40,9 @@ function gate<T = void>(): { promise: Promise<T>; open: (value: T) => void } {
 describe('npm start stopped with SIGTERM', () => {
   it('when a webhook body is still arriving as SIGTERM lands, then the sender gets its 200 and the event is there after a restart', async () => {
     const port = await freePort();
-    const dir = mkdtempSync(join(data, 'webhook-'));
+    const dir = app.folder('webhook-');
     const env = { PORT: String(port), DB_PATH: join(dir, 'portal.db'), MINTOFFICE_API_URL: 'http://127.0.0.1:9', MINTOFFICE_API_KEY: 'mo_test_shutdown_0123456789', MINTOFFICE_WEBHOOK_SECRET: SECRET, ADMIN_PASSWORD: PASSWORD };
-    const proc = start(build.main, env);
+    const proc = start(app.main, env);
     await proc.waitForStderr('Press Ctrl+C to stop.');
 
     const eventId = 'evt_4242_order.paid_1764547200000';
@@ -94,7 +75,7 @@ describe('npm start stopped with SIGTERM', () => {
     expect(answer).toMatch(/HTTP\/1\.1 200 OK/);
     expect(await proc.exited).toBe(0);
 
-    const again = start(build.main, env);
+    const again = start(app.main, env);
     await again.waitForStderr('Press Ctrl+C to stop.');
     const admin = await fetch(`http://127.0.0.1:${port}/admin?q=${eventId}`, { headers: { authorization: `Basic ${Buffer.from(`admin:${PASSWORD}`).toString('base64')}` } });
     expect(await admin.text()).toContain(eventId);
@@ -121,9 +102,9 @@ describe('npm start stopped with SIGTERM', () => {
       });
     });
     const port = await freePort();
-    const proc = start(build.main, {
+    const proc = start(app.main, {
       PORT: String(port),
-      DB_PATH: join(mkdtempSync(join(data, 'buy-')), 'portal.db'),
+      DB_PATH: join(app.folder('buy-'), 'portal.db'),
       MINTOFFICE_API_URL: proxy.url,
       MINTOFFICE_API_KEY: stub.apiKey(),
       MINTOFFICE_WEBHOOK_SECRET: stub.webhookSecret,
@@ -167,8 +148,8 @@ describe('npm run stub stopped with SIGTERM', () => {
       }
     });
     const stubPort = await freePort();
-    const env = { STUB_PORT: String(stubPort), STUB_DB_PATH: join(mkdtempSync(join(data, 'stub-')), 'stub.db'), STUB_API_KEY: 'mo_test_shutdown_stub_0123456789', STUB_WEBHOOK_URL: `${receiver.url}/webhooks`, STUB_DEPLOY_SECONDS: '3600' };
-    const stubMain = join(build.dir, 'dist', 'src', 'stub', 'main.js');
+    const env = { STUB_PORT: String(stubPort), STUB_DB_PATH: join(app.folder('stub-'), 'stub.db'), STUB_API_KEY: 'mo_test_shutdown_stub_0123456789', STUB_WEBHOOK_URL: `${receiver.url}/webhooks`, STUB_DEPLOY_SECONDS: '3600' };
+    const stubMain = app.entry('stub/main.js');
     const proc = start(stubMain, env);
     await proc.waitForStderr('webhook URL');
     const api = `http://127.0.0.1:${stubPort}`;

@@ -4,7 +4,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { buildSync } from 'esbuild';
-import { afterAll, beforeAll } from 'vitest';
+import { afterAll, afterEach, beforeAll } from 'vitest';
 import { freePort } from '../portal/shop/helpers.js';
 
 export const REPO = fileURLToPath(new URL('../..', import.meta.url));
@@ -92,36 +92,75 @@ export function startProcess(main: string, env: Record<string, string>, options:
   };
 }
 
+/** A test file's build of the app, its temp folder, and the processes its tests start. */
+export interface BuiltApp {
+  /** dist/src/main.js of the build: what `npm start` runs. */
+  readonly main: string;
+  /** The file's temp folder (removed after the file). */
+  readonly data: string;
+  /** Another entry point of the build, e.g. `stub/main.js` or `cli/webhook-send.js`. */
+  entry(path: string): string;
+  /** A new empty folder inside `data`. */
+  folder(prefix: string): string;
+  /** Starts `node <START_FLAGS> main` (see startProcess); killed after the test if still running. */
+  start(main: string, env: Record<string, string>, options?: { cwd?: string }): StartedProcess;
+}
+
 /**
- * For a test file whose tests run the built `npm start` with its embedded stub: builds once,
- * gives each start free ports and the file's data folder, and stops and removes all of it after.
+ * For a test file whose tests run built processes: builds once before the file, kills what a test
+ * started after each test, and removes the build and the temp folder after the file.
  */
-export function useEmbeddedShop(name: string): {
-  start(env?: Record<string, string>): Promise<{ shop: string; stub: string; process: StartedProcess }>;
-} {
+export function useBuild(name: string): BuiltApp {
   let build: { main: string; dir: string } | undefined;
   let data: string | undefined;
-  let running: StartedProcess | undefined;
+  const running: StartedProcess[] = [];
   beforeAll(() => {
     build = buildForTest();
-    data = mkdtempSync(join(tmpdir(), `npm-start-${name}-`));
+    data = mkdtempSync(join(tmpdir(), `${name}-`));
   }, 60_000);
-  afterAll(async () => {
-    if (running && running.child.exitCode === null) {
-      running.child.kill('SIGKILL');
-      await running.exited;
+  afterEach(async () => {
+    for (const proc of running.splice(0)) {
+      if (proc.child.exitCode === null) proc.child.kill('SIGKILL');
+      await proc.exited;
     }
+  });
+  afterAll(() => {
     if (build) removeBuild(build.dir);
     if (data) rmSync(data, { recursive: true, force: true });
   });
   return {
+    get main() {
+      return build!.main;
+    },
+    get data() {
+      return data!;
+    },
+    entry: (path) => join(build!.dir, 'dist', 'src', path),
+    folder: (prefix) => mkdtempSync(join(data!, prefix)),
+    start(main, env, options) {
+      const proc = startProcess(main, env, options);
+      running.push(proc);
+      return proc;
+    },
+  };
+}
+
+/**
+ * For a test file whose tests run the built `npm start` with its embedded stub: useBuild, plus
+ * free ports and the file's data folder for each start.
+ */
+export function useEmbeddedShop(name: string): {
+  start(env?: Record<string, string>): Promise<{ shop: string; stub: string; process: StartedProcess }>;
+} {
+  const app = useBuild(`npm-start-${name}`);
+  return {
     async start(env = {}) {
       const [port, stubPort] = [await freePort(), await freePort()];
-      running = startProcess(build!.main, {
+      const running = app.start(app.main, {
         PORT: String(port),
         STUB_PORT: String(stubPort),
-        DB_PATH: join(data!, 'portal.db'),
-        STUB_DB_PATH: join(data!, 'stub.db'),
+        DB_PATH: join(app.data, 'portal.db'),
+        STUB_DB_PATH: join(app.data, 'stub.db'),
         LOG_LEVEL: 'warn',
         ...env,
       });

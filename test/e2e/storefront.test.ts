@@ -1,37 +1,18 @@
-import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { sign } from '../../src/contract/index.js';
 import { browserAvailable, connectBrowser, watchedPage } from '../support/browser.js';
 import { freePort } from '../portal/shop/helpers.js';
-import { buildForTest, removeBuild, startProcess, type StartedProcess } from './start-process.js';
+import { type StartedProcess, useBuild } from './start-process.js';
 
-let build: { main: string; dir: string };
-let data: string;
-let running: StartedProcess | undefined;
-
-beforeAll(() => {
-  build = buildForTest();
-  data = mkdtempSync(join(tmpdir(), 'npm-start-'));
-}, 60_000);
-afterEach(async () => {
-  if (running && running.child.exitCode === null) {
-    running.child.kill('SIGKILL');
-    await running.exited;
-  }
-  running = undefined;
-});
-afterAll(() => {
-  removeBuild(build.dir);
-  rmSync(data, { recursive: true, force: true });
-});
+const app = useBuild('npm-start');
 
 /** `npm start` with nothing configured but ports and paths (what a fresh clone does). */
 async function npmStart(extra: Record<string, string> = {}): Promise<{ proc: StartedProcess; shop: string; stub: string }> {
   const [port, stubPort] = [await freePort(), await freePort()];
-  const run = mkdtempSync(join(data, 'run-'));
-  const proc = startProcess(build.main, {
+  const run = app.folder('run-');
+  const proc = app.start(app.main, {
     PORT: String(port),
     STUB_PORT: String(stubPort),
     DB_PATH: join(run, 'portal.db'),
@@ -39,7 +20,6 @@ async function npmStart(extra: Record<string, string> = {}): Promise<{ proc: Sta
     LOG_LEVEL: 'warn',
     ...extra,
   });
-  running = proc;
   await proc.waitForStderr('Press Ctrl+C to stop.');
   return { proc, shop: `http://127.0.0.1:${port}`, stub: `http://127.0.0.1:${stubPort}` };
 }
@@ -52,7 +32,7 @@ describe('npm start', () => {
     ['PLANS_FILE', { PLANS_FILE: '/nonexistent/plans.json' }, /^PLANS_FILE: cannot read \/nonexistent\/plans\.json \(no such file\)\n$/],
     ['CHECKOUT_ORIGINS', { CHECKOUT_ORIGINS: 'checkout' }, /^CHECKOUT_ORIGINS: "checkout" is not an origin/],
   ])('when %s is wrong, then it exits 1 with one line naming it and no stack', async (_name, env, line) => {
-    const proc = startProcess(build.main, { DB_PATH: join(data, 'never.db'), STUB_DB_PATH: join(data, 'never-stub.db'), STUB_PORT: String(await freePort()), ...env });
+    const proc = app.start(app.main, { DB_PATH: join(app.data, 'never.db'), STUB_DB_PATH: join(app.data, 'never-stub.db'), STUB_PORT: String(await freePort()), ...env });
     expect(await proc.exited).toBe(1);
     expect(proc.stderr()).toMatch(line);
     expect(proc.stderr()).not.toMatch(/\n\s+at /);
@@ -61,7 +41,7 @@ describe('npm start', () => {
   it('when the port is taken, then it exits 1 naming PORT', async () => {
     const first = await npmStart();
     const port = new URL(first.shop).port;
-    const second = startProcess(build.main, { PORT: port, STUB_PORT: String(await freePort()), DB_PATH: join(data, 'second.db'), STUB_DB_PATH: join(data, 'second-stub.db') });
+    const second = app.start(app.main, { PORT: port, STUB_PORT: String(await freePort()), DB_PATH: join(app.data, 'second.db'), STUB_DB_PATH: join(app.data, 'second-stub.db') });
     expect(await second.exited).toBe(1);
     expect(second.stderr()).toMatch(new RegExp(`^Starting [^\\n]*\\nPORT: 127\\.0\\.0\\.1:${port} is already in use`));
   });
