@@ -2,21 +2,16 @@ import { mkdtempSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import request from 'supertest';
-import { afterEach, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { parseApiTime, WebhookPayload } from '../../src/contract/index.js';
-import { startReceiver, startTestStub, type Receiver, type TestStub } from '../support/stub.js';
+import type { StubConfigInput } from '../../src/stub/index.js';
+import { startTestStub, type Receiver, type TestStub, useStubAndReceiver } from '../support/stub.js';
 import { bearer, control, createOrder, getOrder, pay } from './helpers.js';
 
 let stub: TestStub;
 let receiver: Receiver;
-async function setup(overrides: Parameters<typeof startTestStub>[0] = {}) {
-  receiver = await startReceiver();
-  stub = await startTestStub({ webhookUrl: receiver.url, ...overrides });
-}
-afterEach(async () => {
-  await stub.close();
-  await receiver.close();
-});
+const rig = useStubAndReceiver();
+const setup = async (overrides: StubConfigInput = {}) => ({ stub, receiver } = await rig.setup(overrides));
 
 const types = () => receiver.requests.map((req) => req.headers['x-mintbot-event-type']);
 

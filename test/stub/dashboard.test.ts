@@ -1,18 +1,12 @@
 import request from 'supertest';
-import { afterEach, describe, expect, it } from 'vitest';
-import { startReceiver, startTestStub, type Receiver, type TestStub } from '../support/stub.js';
+import { describe, expect, it } from 'vitest';
+import { type Receiver, type TestStub, useStubAndReceiver } from '../support/stub.js';
 import { control, createOrder, getOrder, pay } from './helpers.js';
 
 let stub: TestStub;
 let receiver: Receiver;
-async function setup() {
-  receiver = await startReceiver();
-  stub = await startTestStub({ webhookUrl: receiver.url });
-}
-afterEach(async () => {
-  await stub.close();
-  await receiver.close();
-});
+const rig = useStubAndReceiver();
+const setup = async () => ({ stub, receiver } = await rig.setup());
 
 /** A browser-like client: keeps the session cookie, reads the CSRF token from the page. */
 async function signedIn() {

@@ -1,20 +1,15 @@
 import request from 'supertest';
-import { afterEach, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { DeliveryDetail, EVENT_TYPES, RequestLogList, verify, WebhookPayload } from '../../src/contract/index.js';
 import { RequestLog } from '../../src/stub/http/request-log.js';
-import { startReceiver, startTestStub, type Receiver, type TestStub } from '../support/stub.js';
+import type { StubConfigInput } from '../../src/stub/index.js';
+import { startReceiver, startTestStub, type Receiver, type TestStub, useStubAndReceiver } from '../support/stub.js';
 import { bearer, control, createOrder, getOrder, pay, postOrder, orderBody } from './helpers.js';
 
 let stub: TestStub;
 let receiver: Receiver;
-async function setup(overrides: Parameters<typeof startTestStub>[0] = {}) {
-  receiver = await startReceiver();
-  stub = await startTestStub({ webhookUrl: receiver.url, ...overrides });
-}
-afterEach(async () => {
-  await stub.close();
-  await receiver.close();
-});
+const rig = useStubAndReceiver();
+const setup = async (overrides: StubConfigInput = {}) => ({ stub, receiver } = await rig.setup(overrides));
 
 const eventIds = () => receiver.requests.map((req) => req.headers['x-mintbot-event-id']);
 

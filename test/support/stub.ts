@@ -4,6 +4,7 @@ import { createServer, type IncomingHttpHeaders } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { afterEach } from 'vitest';
 import { startStub, type RunningStub, type StubConfigInput } from '../../src/stub/index.js';
 
 export type TestStub = RunningStub & { dbPath: string };
@@ -112,5 +113,25 @@ export async function startReceiver(options: { status?: number; port?: number } 
         server.closeAllConnections();
         server.close(() => resolve());
       }),
+  };
+}
+
+/**
+ * For a test file whose tests each need a webhook receiver and a stub delivering to it: `setup`
+ * starts both; whatever a test started is closed after it.
+ */
+export function useStubAndReceiver(): { setup(overrides?: StubConfigInput): Promise<{ stub: TestStub; receiver: Receiver }> } {
+  const started: Array<{ close(): Promise<void> }> = [];
+  afterEach(async () => {
+    for (const s of started.splice(0).reverse()) await s.close();
+  });
+  return {
+    async setup(overrides = {}) {
+      const receiver = await startReceiver();
+      started.push(receiver);
+      const stub = await startTestStub({ webhookUrl: receiver.url, ...overrides });
+      started.push(stub);
+      return { stub, receiver };
+    },
   };
 }
