@@ -73,6 +73,11 @@ describe('two portal processes on one PostgreSQL', () => {
     const orders = await fleet.sql.all<{ api_order_id: number; status: string; panel_url: string }>('SELECT api_order_id, status, panel_url FROM orders ORDER BY api_order_id');
     expect(orders).toHaveLength(12);
     for (const o of orders) expect(o).toEqual({ api_order_id: o.api_order_id, status: 'ready', panel_url: `https://agent${o.api_order_id}.example.com` });
+    // The admin page's totals, kept by triggers from both processes' transactions, match the rows.
+    const kept = await fleet.sql.all<{ event_type: string; n: number }>('SELECT event_type, CAST(sum(n) AS BIGINT) AS n FROM webhook_event_counts GROUP BY event_type ORDER BY event_type');
+    const counted = await fleet.sql.all<{ event_type: string; n: number }>('SELECT event_type, count(*) AS n FROM webhook_events GROUP BY event_type ORDER BY event_type');
+    expect(kept).toEqual(counted);
+    expect(counted.reduce((sum, row) => sum + row.n, 0)).toBe(48);
   });
 
   it('when inquiries arrive at both while both deliver the outbox, then each is delivered exactly once', async () => {

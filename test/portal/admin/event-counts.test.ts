@@ -52,6 +52,16 @@ describe('admin event totals', () => {
     expect(await shown('/admin?type=agent.ready')).toContain('1 “Agent ready” event');
   });
 
+  it.runIf(DATABASE === 'postgres')('when an operator empties the events table with TRUNCATE, then the totals are zero', async () => {
+    portal = await createTestPortal();
+    await seedEvents(portal, [{ eventId: 't1', type: 'order.paid' }, { eventId: 't2', type: 'agent.ready' }]);
+    expect(await shown('/admin')).toContain('2 events');
+    await sqlOf(portal).run('TRUNCATE webhook_events');
+    expect(await shown('/admin')).toContain('0 events');
+    await seedEvents(portal, [{ eventId: 't3', type: 'order.paid' }]);
+    expect(await shown('/admin?type=order.paid')).toContain('1 “Paid” event');
+  });
+
   it('when a database from before the kept totals already holds events, then upgrading counts them', async () => {
     const dir = mkdtempSync(join(tmpdir(), 'event-counts-'));
     try {

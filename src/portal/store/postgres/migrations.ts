@@ -113,20 +113,30 @@ export const POSTGRES_MIGRATIONS: readonly string[] = [
   /* 5: SQLite's 7 — event totals kept by the database, so the admin events page never counts a
      large table. Sequence values commit out of order, so a count cannot be carried forward by
      id; instead each INSERT statement adds its rows per type. Concurrent writers (pool
-     connections, other processes) would queue on one row per type, so each statement picks one
-     of 16 slots at random and a total is the sum of a type's slots. */ `
+     connections, other processes) would queue on one row per type, so each transaction picks one
+     of 16 slots at random (kept for the transaction, so a transaction of several statements locks
+     one row per type) and a total is the sum of a type's slots. */ `
   CREATE TABLE webhook_event_counts (
     event_type  TEXT NOT NULL,
     slot        INTEGER NOT NULL,
     n           BIGINT NOT NULL,
     PRIMARY KEY (event_type, slot)
   );
-  LOCK TABLE webhook_events IN SHARE MODE;  -- no insert slips between the count and the trigger
+  -- No insert may slip between the count and the triggers; this is also the lock CREATE TRIGGER takes.
+  LOCK TABLE webhook_events IN SHARE ROW EXCLUSIVE MODE;
   INSERT INTO webhook_event_counts (event_type, slot, n) SELECT event_type, 0, count(*) FROM webhook_events GROUP BY event_type;
-  CREATE FUNCTION webhook_events_count() RETURNS trigger LANGUAGE plpgsql AS $$
+  CREATE FUNCTION webhook_events_count() RETURNS trigger LANGUAGE plpgsql SET search_path FROM CURRENT AS $$
   DECLARE
-    pick INTEGER := floor(random() * 16);
+    pick INTEGER := nullif(current_setting('portal.event_count_slot', true), '')::INTEGER;
   BEGIN
+    IF TG_OP = 'TRUNCATE' THEN
+      DELETE FROM webhook_event_counts;
+      RETURN NULL;
+    END IF;
+    IF pick IS NULL THEN
+      pick := floor(random() * 16);
+      PERFORM set_config('portal.event_count_slot', pick::TEXT, true);
+    END IF;
     IF TG_OP = 'INSERT' THEN
       -- In type order, so two statements that both touch several types cannot deadlock.
       INSERT INTO webhook_event_counts (event_type, slot, n)
@@ -143,6 +153,8 @@ export const POSTGRES_MIGRATIONS: readonly string[] = [
     REFERENCING NEW TABLE AS added FOR EACH STATEMENT EXECUTE FUNCTION webhook_events_count();
   CREATE TRIGGER webhook_events_uncounted AFTER DELETE ON webhook_events
     REFERENCING OLD TABLE AS removed FOR EACH STATEMENT EXECUTE FUNCTION webhook_events_count();
+  CREATE TRIGGER webhook_events_emptied AFTER TRUNCATE ON webhook_events
+    FOR EACH STATEMENT EXECUTE FUNCTION webhook_events_count();
   `,
 ];
 
@@ -163,6 +175,10 @@ export async function migrate(client: pg.ClientBase, migrations: readonly string
     for (let version = current; version < migrations.length; version++) {
       await client.query('BEGIN');
       try {
+        // A migration may take longer than the pool's statement timeout on a large table; but
+        // one that waits long for a lock would hold every writer queued behind it, so that fails
+        // (and the next start tries again).
+        await client.query("SET LOCAL statement_timeout = 0; SET LOCAL lock_timeout = '10s'");
         await client.query(migrations[version]!);
         await client.query('INSERT INTO schema_migrations (version) VALUES ($1)', [version + 1]);
         await client.query('COMMIT');
