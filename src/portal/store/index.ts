@@ -6,17 +6,10 @@ import type { OrderStore } from '../orders/store.js';
 import type { MetricsReads } from '../metrics/metrics.js';
 import type { InquiryStore } from '../partners/store.js';
 import type { WebhookEventStore } from '../webhooks/store.js';
-import { POSTGRES_ADMIN, SQLITE_ADMIN, SqlAdminReads } from './admin-reads.js';
+import { SQLITE_ADMIN, SqlAdminReads } from './admin-reads.js';
 import { openPortalDb, type Db } from './db.js';
 import { SqlHealthProbe, type HealthProbe } from './health.js';
 import { SqlKvStore, type KvStore } from './kv.js';
-import { PgOrderStore } from './postgres/orders.js';
-import { migrate } from './postgres/migrations.js';
-import { pgInquiryStore } from './postgres/inquiries.js';
-import { openPool } from './postgres/pool.js';
-import { PgRateStore } from './postgres/rate-hits.js';
-import { PgSql } from './postgres/sql.js';
-import { PgWebhookEventStore } from './postgres/webhook-events.js';
 import type { Sql } from './sql.js';
 import { sqliteInquiryStore } from './sqlite/inquiries.js';
 import { SqlMetricsReads } from './metrics-reads.js';
@@ -57,7 +50,11 @@ export interface OpenedDatabase {
 
 /** DATABASE_URL set: PostgreSQL (migrated under an advisory lock); unset: SQLite at DB_PATH. */
 export async function openDatabase(config: PortalConfig, logger: Logger): Promise<OpenedDatabase> {
-  if (config.databaseUrl) return openPostgres(config, logger);
+  if (config.databaseUrl) {
+    // Loaded only here: a shop on SQLite never loads the PostgreSQL driver.
+    const { openPostgres } = await import('./postgres/open.js');
+    return openPostgres(config, logger);
+  }
   const db = openPortalDb(config.dbPath);
   const sql = new SqliteSql(db);
   const orders = new SqliteOrderStore(db);
@@ -74,38 +71,8 @@ export async function openDatabase(config: PortalConfig, logger: Logger): Promis
   return { stores, sql, sqlite: db, close: once(async () => void db.close()) };
 }
 
-async function openPostgres(config: PortalConfig, logger: Logger): Promise<OpenedDatabase> {
-  const pool = openPool({ url: config.databaseUrl!, poolSize: config.databasePoolSize, statementTimeoutMs: config.databaseStatementTimeoutMs }, logger);
-  try {
-    const client = await pool.connect();
-    try {
-      const applied = await migrate(client);
-      if (applied > 0) logger.info({ applied }, 'database: migrations applied');
-    } finally {
-      client.release();
-    }
-  } catch (err) {
-    await pool.end();
-    throw err;
-  }
-  const sql = new PgSql(pool);
-  const orders = new PgOrderStore(pool);
-  const stores: PortalStores = {
-    orders,
-    // Half the pool for the receiver's transactions: pages and the workers keep the rest.
-    webhookEvents: new PgWebhookEventStore(pool, orders, Math.max(1, Math.floor(config.databasePoolSize / 2))),
-    inquiries: pgInquiryStore(pool),
-    admin: new SqlAdminReads(sql, POSTGRES_ADMIN),
-    health: new SqlHealthProbe(sql),
-    kv: new SqlKvStore(sql),
-    metrics: new SqlMetricsReads(sql),
-    rates: new PgRateStore(pool),
-  };
-  return { stores, sql, sqlite: undefined, close: once(() => pool.end()) };
-}
-
 /** Closing twice (a test that closed the database under a running portal) is closing once. */
-function once(close: () => Promise<void>): () => Promise<void> {
+export function once(close: () => Promise<void>): () => Promise<void> {
   let closing: Promise<void> | undefined;
   return () => (closing ??= close());
 }
