@@ -341,18 +341,32 @@ export function shopRouter(deps: PortalDeps): Router {
     });
   });
 
-  router.post('/renew', form, async (req, res) => {
-    const shape = RenewForm.safeParse(req.body ?? {});
-    const body = shape.success ? shape.data : {};
-    const found = await lookup(body.ref);
+  /**
+   * The order a status-page form (renew, cancel the subscription) is about, in the order's
+   * language, and how to refuse that form: its status page again with the message in the form's
+   * place. Undefined (after answering "not found") when the form names no known order.
+   */
+  const statusForm = async (req: Request, res: Response, ref: unknown, place: 'renew' | 'subscription') => {
+    const found = await lookup(ref);
     if (!found) {
       sendError(deps, req, res, customerError('order_not_found'));
-      return;
+      return undefined;
     }
     const lang = requestLanguage(i18n, req, res, { order: found.order.language });
     const tr = i18n.for(lang);
-    const refuse = (problem: FormProblem) =>
-      fail(req, res, problem.error, lang, () => statusPage(req, res, found, { message: tr.t(messageKey(problem.error), problem.error.values), reference: req.id }).html);
+    const refuse = (problem: FormProblem) => {
+      const shown = { message: tr.t(messageKey(problem.error), problem.error.values), reference: req.id };
+      fail(req, res, problem.error, lang, () => (place === 'renew' ? statusPage(req, res, found, shown) : statusPage(req, res, found, undefined, shown)).html);
+    };
+    return { found, tr, refuse };
+  };
+
+  router.post('/renew', form, async (req, res) => {
+    const shape = RenewForm.safeParse(req.body ?? {});
+    const body = shape.success ? shape.data : {};
+    const context = await statusForm(req, res, body.ref, 'renew');
+    if (!context) return;
+    const { found, tr, refuse } = context;
     const { order } = found;
     const view = statusView(order, tr, { original: found.original });
     if (!renewableTier(order.tier)) return refuse({ error: customerError('renew_trial') });
@@ -391,15 +405,9 @@ export function shopRouter(deps: PortalDeps): Router {
   router.post('/subscription/cancel', form, async (req, res) => {
     const shape = CancelSubscriptionForm.safeParse(req.body ?? {});
     const body = shape.success ? shape.data : {};
-    const found = await lookup(body.ref);
-    if (!found) {
-      sendError(deps, req, res, customerError('order_not_found'));
-      return;
-    }
-    const lang = requestLanguage(i18n, req, res, { order: found.order.language });
-    const tr = i18n.for(lang);
-    const refuse = (problem: FormProblem) =>
-      fail(req, res, problem.error, lang, () => statusPage(req, res, found, undefined, { message: tr.t(messageKey(problem.error), problem.error.values), reference: req.id }).html);
+    const context = await statusForm(req, res, body.ref, 'subscription');
+    if (!context) return;
+    const { found, refuse } = context;
     const key = IdempotencyKey.safeParse(body.idempotency_key);
     if (!key.success) return refuse({ error: customerError('form_expired') });
     const outcome = await cancelSubscription({ api, orders: store, logger }, found.order, key.data, req.id);
