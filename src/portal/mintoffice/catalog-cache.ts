@@ -1,5 +1,5 @@
 import { PackageCatalog } from '../../contract/index.js';
-import { BackgroundRefresh } from '../../lib/background-refresh.js';
+import { BackgroundCache } from '../../lib/background-cache.js';
 import type { Logger } from '../../lib/logger.js';
 import type { KvStore } from '../store/kv.js';
 import type { MintOfficeClient } from './client.js';
@@ -17,45 +17,23 @@ const KV_KEY = 'catalog';
  * has it. A failed refresh keeps the last good catalog; a 404 means this API does not offer one,
  * and the shop falls back to the settings' prices and plans.json (as it does before any answer).
  */
-export class CatalogCache {
-  private current: CachedCatalog | undefined;
-  private readonly background: BackgroundRefresh;
-
+export class CatalogCache extends BackgroundCache<CachedCatalog> {
   constructor(
     private readonly api: MintOfficeClient,
     private readonly kv: KvStore,
     private readonly logger: Logger,
     refreshMs: number,
   ) {
-    this.background = new BackgroundRefresh(() => this.fetch(), refreshMs);
+    super(refreshMs);
   }
 
-  /** Reads the persisted catalog (start-up). */
   async load(): Promise<void> {
     const row = await this.kv.get(KV_KEY);
     const stored = row ? PackageCatalog.safeParse(safeJson(row.value)) : undefined;
     if (row && stored?.success) this.current = { catalog: stored.data, fetchedAt: row.updatedAt };
   }
 
-  /** The last good catalog, or undefined when the API has never answered one (or says it has none). */
-  get(): CachedCatalog | undefined {
-    return this.current;
-  }
-
-  /** Fetches now; concurrent callers share one request. Never throws. */
-  refresh(): Promise<void> {
-    return this.background.refresh();
-  }
-
-  start(): void {
-    this.background.start();
-  }
-
-  stop(): void {
-    this.background.stop();
-  }
-
-  private async fetch(): Promise<void> {
+  protected async fetch(): Promise<void> {
     const result = await this.api.getCatalog();
     if (result.ok) {
       const fetchedAt = Date.now();

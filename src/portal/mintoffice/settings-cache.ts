@@ -1,5 +1,5 @@
 import type { Settings } from '../../contract/index.js';
-import { BackgroundRefresh } from '../../lib/background-refresh.js';
+import { BackgroundCache } from '../../lib/background-cache.js';
 import type { Logger } from '../../lib/logger.js';
 import type { KvStore } from '../store/kv.js';
 import type { MintOfficeClient } from './client.js';
@@ -18,44 +18,22 @@ const KV_KEY = 'settings';
  * database share the value too: one that finds a fresh copy in the store takes it instead of
  * asking the API again.
  */
-export class SettingsCache {
-  private current: CachedSettings | undefined;
-  private readonly background: BackgroundRefresh;
-
+export class SettingsCache extends BackgroundCache<CachedSettings> {
   constructor(
     private readonly api: MintOfficeClient,
     private readonly kv: KvStore,
     private readonly logger: Logger,
-    private readonly refreshMs: number,
+    refreshMs: number,
   ) {
-    this.background = new BackgroundRefresh(() => this.fetch(), refreshMs);
+    super(refreshMs);
   }
 
-  /** Reads the persisted value (start-up). */
   async load(): Promise<void> {
     const stored = await this.stored();
     if (stored) this.current = stored;
   }
 
-  /** The last good settings, or undefined if the API has never answered. */
-  get(): CachedSettings | undefined {
-    return this.current;
-  }
-
-  /** Fetches now; concurrent callers share one request. Never throws. */
-  refresh(): Promise<void> {
-    return this.background.refresh();
-  }
-
-  start(): void {
-    this.background.start();
-  }
-
-  stop(): void {
-    this.background.stop();
-  }
-
-  private async fetch(): Promise<void> {
+  protected async fetch(): Promise<void> {
     const stored = await this.stored().catch(() => undefined);
     if (stored && stored.fetchedAt > Date.now() - this.refreshMs / 2 && stored.fetchedAt > (this.current?.fetchedAt ?? 0)) {
       this.current = stored; // another process fetched it moments ago
