@@ -1,10 +1,12 @@
 import { spawn, type ChildProcess } from 'node:child_process';
 import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
-import { createServer } from 'node:net';
+import { freePort } from '../src/lib/net.js';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import Database from '../src/lib/sqlite-driver.js';
+
+export { freePort };
 
 /** The repository root (dist/faults/ → ../..), where `node dist/src/main.js` finds plans.json. */
 export const ROOT = fileURLToPath(new URL('../..', import.meta.url));
@@ -52,15 +54,6 @@ export class Scratch {
     for (const child of this.children) child.kill('SIGKILL');
     rmSync(this.dir, { recursive: true, force: true });
   }
-}
-
-export async function freePort(): Promise<number> {
-  const server = createServer();
-  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
-  const address = server.address();
-  await new Promise((resolve) => server.close(resolve));
-  if (!address || typeof address === 'string') throw new Error('no port');
-  return address.port;
 }
 
 export interface Proc {

@@ -8,7 +8,7 @@
  */
 import { spawn, type ChildProcess } from 'node:child_process';
 import { mkdirSync, mkdtempSync, rmSync, statSync } from 'node:fs';
-import { createServer } from 'node:net';
+import { freePort } from '../src/lib/net.js';
 import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -22,17 +22,6 @@ const ADMIN_PASSWORD = 'screenshots-only-password';
 const LANGUAGES = ['en', 'de'] as const;
 const DESKTOP = { width: 1200, height: 760 };
 const PHONE = { width: 390, height: 780 };
-
-function freePort(): Promise<number> {
-  return new Promise((resolve, reject) => {
-    const server = createServer();
-    server.once('error', reject);
-    server.listen(0, '127.0.0.1', () => {
-      const address = server.address();
-      server.close(() => (typeof address === 'object' && address ? resolve(address.port) : reject(new Error('no port'))));
-    });
-  });
-}
 
 /** `node dist/src/main.js` with the given ports; resolves once it says it is ready. */
 async function startApp(dir: string): Promise<{ child: ChildProcess; shop: string }> {

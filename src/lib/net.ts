@@ -1,4 +1,4 @@
-import type { IncomingMessage, Server, ServerResponse } from 'node:http';
+import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
 
 /** Listens and resolves once bound; port 0 picks a free port (tests). */
@@ -19,6 +19,27 @@ export function listen(server: Server, port: number, host: string): Promise<Addr
  */
 export function connectionsCheckingInterval(shortestTimeoutMs = Number.POSITIVE_INFINITY): number {
   return Math.min(1_000, shortestTimeoutMs);
+}
+
+/**
+ * A loopback port that is free now and that the OS will not hand out by itself (for tests,
+ * benchmarks and tools that start servers on known ports): picked below Linux's ephemeral range
+ * (32768-60999), where port-0 listeners and outgoing connections get theirs, so nothing else on
+ * the machine takes it between this check and the caller's own listen.
+ */
+export async function freePort(): Promise<number> {
+  for (;;) {
+    const port = 20_000 + Math.floor(Math.random() * 12_000);
+    const server = createServer();
+    const free = await new Promise<boolean>((resolve) => {
+      server.once('error', () => resolve(false));
+      server.listen(port, '127.0.0.1', () => resolve(true));
+    });
+    if (free) {
+      await new Promise((resolve) => server.close(resolve));
+      return port;
+    }
+  }
 }
 
 /** How long a shutdown lets requests in flight finish before it cuts their connections. */

@@ -1,5 +1,4 @@
 import { mkdtempSync, rmSync } from 'node:fs';
-import { createServer } from 'node:http';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { Writable } from 'node:stream';
@@ -10,6 +9,10 @@ import type { OrderRow } from '../../../src/portal/orders/store.js';
 import type { StubConfigInput } from '../../../src/stub/index.js';
 import { freshDatabaseEnv, ORDER_INSERTION_KEY, rows } from '../../support/database.js';
 import { startTestStub, type TestStub } from '../../support/stub.js';
+import { freePort } from '../../../src/lib/net.js';
+
+/** Re-exported: the tests have always found it here. */
+export { freePort };
 
 export interface Shop {
   portal: Portal;
@@ -23,26 +26,6 @@ export interface Shop {
   order(ref: string): Promise<OrderRow | undefined>;
   orders(): Promise<OrderRow[]>;
   close(): Promise<void>;
-}
-
-/**
- * A port that is free now and that the OS will not hand out by itself: picked below Linux's
- * ephemeral range (32768-60999), where port-0 listeners and outgoing connections get theirs, so
- * nothing else on the machine takes it between this check and the caller's own listen.
- */
-export async function freePort(): Promise<number> {
-  for (;;) {
-    const port = 20_000 + Math.floor(Math.random() * 12_000);
-    const server = createServer();
-    const free = await new Promise<boolean>((resolve) => {
-      server.once('error', () => resolve(false));
-      server.listen(port, '127.0.0.1', () => resolve(true));
-    });
-    if (free) {
-      await new Promise((resolve) => server.close(resolve));
-      return port;
-    }
-  }
 }
 
 /**
