@@ -33,5 +33,5 @@ VOLUME /data
 # 8001 is the embedded stub (only when MINTOFFICE_API_URL is unset).
 EXPOSE 8000 8001
 HEALTHCHECK --interval=30s --timeout=3s CMD node -e "fetch('http://127.0.0.1:'+(process.env.PORT||8000)+'/healthz').then(r=>process.exit(r.ok?0:1),()=>process.exit(1))"
-# The same node flags as `npm start` (memory limits: bench/RESULTS.md → Memory); a test keeps them equal.
+# The same node flags as `npm start` (for memory: docs/decisions/0016); a test keeps them equal.
 CMD ["node", "--max-semi-space-size=4", "--no-maglev", "--enable-source-maps", "dist/src/main.js"]

@@ -21,7 +21,7 @@ export const buildOptions = {
 };
 
 /**
- * The node flags of package.json's `start` script (memory limits, source maps): one place for
+ * The node flags of package.json's `start` script (memory, source maps: decision 0016): one place for
  * them, reused by `npm run dev` and the benchmarks; the Dockerfile's CMD is held equal by a test.
  */
 export function startFlags() {

@@ -3,7 +3,7 @@ import { mkdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { promisify } from 'node:util';
 import { describe, expect, it } from 'vitest';
-import { freePort } from '../portal/shop/helpers.js';
+import { freePort } from '../../src/lib/net.js';
 import { startTestPortal } from '../support/portal.js';
 import { REPO, type StartedProcess, useBuild } from './start-process.js';
 

@@ -1,7 +1,6 @@
-
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { freePort } from '../portal/shop/helpers.js';
+import { freePort } from '../../src/lib/net.js';
 import { type StartedProcess, useBuild } from './start-process.js';
 
 /** What an operator supplies; none of it may appear whole on the console or in a log. */

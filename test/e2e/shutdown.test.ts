@@ -4,17 +4,19 @@ import { connect, type AddressInfo } from 'node:net';
 import { join } from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
 import { sign } from '../../src/contract/index.js';
-import { freePort } from '../portal/shop/helpers.js';
+import { freePort } from '../../src/lib/net.js';
 import { startTestStub } from '../support/stub.js';
 import { type StartedProcess, useBuild } from './start-process.js';
 
 const SECRET = 'whsec_shutdown_test_0123456789';
 const PASSWORD = 'shutdown-admin-password';
-const app = useBuild('shutdown');
+// Registered before useBuild, so it runs after useBuild's own afterEach has killed the processes
+// (vitest runs after-hooks last-registered first): a stub or receiver closes with no portal left.
 const cleanups: Array<() => Promise<void>> = [];
 afterEach(async () => {
   for (const cleanup of cleanups.splice(0)) await cleanup();
 });
+const app = useBuild('shutdown');
 
 function start(main: string, env: Record<string, string>): StartedProcess {
   return app.start(main, { LOG_LEVEL: 'warn', ...env });

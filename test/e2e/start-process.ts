@@ -5,11 +5,11 @@ import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { buildSync } from 'esbuild';
 import { afterAll, afterEach, beforeAll } from 'vitest';
-import { freePort } from '../portal/shop/helpers.js';
+import { freePort } from '../../src/lib/net.js';
 
 export const REPO = fileURLToPath(new URL('../..', import.meta.url));
 
-/** The node flags of package.json's `start` (memory limits): spawned processes run as npm start does. */
+/** The node flags of package.json's `start` (docs/decisions/0016): spawned processes run as npm start does. */
 export const START_FLAGS = (JSON.parse(readFileSync(join(REPO, 'package.json'), 'utf8')) as { scripts: { start: string } }).scripts.start
   .split(/\s+/)
   .filter((word) => word.startsWith('--'));
@@ -102,7 +102,10 @@ export interface BuiltApp {
   entry(path: string): string;
   /** A new empty folder inside `data`. */
   folder(prefix: string): string;
-  /** Starts `node <START_FLAGS> main` (see startProcess); killed after the test if still running. */
+  /**
+   * Starts `node <START_FLAGS> main` (see startProcess); killed after the test that started it if
+   * still running (one started in beforeAll: after the file's first test).
+   */
   start(main: string, env: Record<string, string>, options?: { cwd?: string }): StartedProcess;
 }
 

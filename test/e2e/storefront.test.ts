@@ -3,7 +3,7 @@ import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { sign } from '../../src/contract/index.js';
 import { browserAvailable, connectBrowser, watchedPage } from '../support/browser.js';
-import { freePort } from '../portal/shop/helpers.js';
+import { freePort } from '../../src/lib/net.js';
 import { type StartedProcess, useBuild } from './start-process.js';
 
 const app = useBuild('npm-start');

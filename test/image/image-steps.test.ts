@@ -6,7 +6,7 @@ import { promisify } from 'node:util';
 import { afterAll, describe, expect, it } from 'vitest';
 import { REPO } from '../e2e/start-process.js';
 import { readRuntimeImage } from './dockerfile.js';
-import { freePort } from '../portal/shop/helpers.js';
+import { freePort } from '../../src/lib/net.js';
 
 const run = promisify(execFile);
 const image = readRuntimeImage(REPO);

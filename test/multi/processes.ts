@@ -6,7 +6,7 @@ import { openPool } from '../../src/portal/store/postgres/pool.js';
 import { PgSql } from '../../src/portal/store/postgres/sql.js';
 import { newPostgresDatabase } from '../support/database.js';
 import { buildForTest, removeBuild, startProcess, type StartedProcess } from '../e2e/start-process.js';
-import { freePort } from '../portal/shop/helpers.js';
+import { freePort } from '../../src/lib/net.js';
 import { SECRET } from '../portal/webhooks/send.js';
 
 export const ADMIN_PASSWORD = 'correct-horse-battery';

@@ -74,7 +74,6 @@ describe('POST /_stub/clock', () => {
   });
 
   it('when the stub restarts, then the clock offset is kept', async () => {
-    await setup();
     const dbPath = join(mkdtempSync(join(tmpdir(), 'stub-clock-')), 'stub.db');
     const first = await startTestStub({ dbPath });
     await first.clock.advance(86400);

@@ -3,7 +3,7 @@ import { describe, expect, it } from 'vitest';
 import { DeliveryDetail, EVENT_TYPES, RequestLogList, verify, WebhookPayload } from '../../src/contract/index.js';
 import { RequestLog } from '../../src/stub/http/request-log.js';
 import type { StubConfigInput } from '../../src/stub/index.js';
-import { startReceiver, startTestStub, type Receiver, type TestStub, useStubAndReceiver } from '../support/stub.js';
+import { startTestStub, type Receiver, type TestStub, useStubAndReceiver } from '../support/stub.js';
 import { bearer, control, createOrder, getOrder, pay, postOrder, orderBody } from './helpers.js';
 
 let stub: TestStub;
@@ -94,12 +94,15 @@ describe('POST /_stub/events', () => {
   });
 
   it('when no webhook URL is set anywhere, then 422 says there is nowhere to send it', async () => {
-    receiver = await startReceiver();
-    stub = await startTestStub();
-    const order = await createOrder(stub);
-    const res = await control(stub, 'post', '/events', { order_id: order.id, type: 'order.paid' });
-    expect(res.status).toBe(422);
-    expect(res.body.error.message).toMatch(/^order_id: .*nowhere to send it/);
+    const alone = await startTestStub();
+    try {
+      const order = await createOrder(alone);
+      const res = await control(alone, 'post', '/events', { order_id: order.id, type: 'order.paid' });
+      expect(res.status).toBe(422);
+      expect(res.body.error.message).toMatch(/^order_id: .*nowhere to send it/);
+    } finally {
+      await alone.close();
+    }
   });
 });
 

@@ -38,14 +38,14 @@ export class CatalogCache extends BackgroundCache<CachedCatalog> {
     if (result.ok) {
       const fetchedAt = Date.now();
       this.current = { catalog: result.value, fetchedAt };
-      await this.kv.put(KV_KEY, JSON.stringify(result.value), fetchedAt);
+      await this.kv.put(KV_KEY, JSON.stringify(result.value), fetchedAt).catch((err: unknown) => this.logger.warn({ err }, 'catalog could not be persisted'));
       return;
     }
     const error = result.error;
     if ('status' in error && error.status === 404) {
       if (this.current) this.logger.warn('the API no longer offers GET /catalog; the shop uses the settings prices and plans.json');
       this.current = undefined;
-      await this.kv.delete(KV_KEY);
+      await this.kv.delete(KV_KEY).catch((err: unknown) => this.logger.warn({ err }, 'the stored catalog could not be removed'));
       return;
     }
     this.logger.warn({ failure: error.kind, message: error.message }, 'catalog refresh failed; keeping the last good value');

@@ -346,7 +346,7 @@ export function shopRouter(deps: PortalDeps): Router {
    * language, and how to refuse that form: its status page again with the message in the form's
    * place. Undefined (after answering "not found") when the form names no known order.
    */
-  const statusForm = async (req: Request, res: Response, ref: unknown, place: 'renew' | 'subscription') => {
+  const statusFormContext = async (req: Request, res: Response, ref: unknown, place: 'renew' | 'subscription') => {
     const found = await lookup(ref);
     if (!found) {
       sendError(deps, req, res, customerError('order_not_found'));
@@ -364,7 +364,7 @@ export function shopRouter(deps: PortalDeps): Router {
   router.post('/renew', form, async (req, res) => {
     const shape = RenewForm.safeParse(req.body ?? {});
     const body = shape.success ? shape.data : {};
-    const context = await statusForm(req, res, body.ref, 'renew');
+    const context = await statusFormContext(req, res, body.ref, 'renew');
     if (!context) return;
     const { found, tr, refuse } = context;
     const { order } = found;
@@ -405,7 +405,7 @@ export function shopRouter(deps: PortalDeps): Router {
   router.post('/subscription/cancel', form, async (req, res) => {
     const shape = CancelSubscriptionForm.safeParse(req.body ?? {});
     const body = shape.success ? shape.data : {};
-    const context = await statusForm(req, res, body.ref, 'subscription');
+    const context = await statusFormContext(req, res, body.ref, 'subscription');
     if (!context) return;
     const { found, refuse } = context;
     const key = IdempotencyKey.safeParse(body.idempotency_key);

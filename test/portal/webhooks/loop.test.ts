@@ -5,7 +5,7 @@ import { sign } from '../../../src/contract/index.js';
 import { rows } from '../../support/database.js';
 import { startTestPortal } from '../../support/portal.js';
 import { startTestStub, type TestStub } from '../../support/stub.js';
-import { freePort } from '../shop/helpers.js';
+import { freePort } from '../../../src/lib/net.js';
 
 const KEY = 'mo_test_loop_0123456789abcdef';
 const SECRET = 'whsec_loop_0123456789abcdef';

@@ -2,7 +2,7 @@ import type { Logger } from '../../../lib/logger.js';
 import type { PortalConfig } from '../../config.js';
 import { POSTGRES_ADMIN, SqlAdminReads } from '../admin-reads.js';
 import { SqlHealthProbe } from '../health.js';
-import { once, type OpenedDatabase, type PortalStores } from '../index.js';
+import { closeOnce, type OpenedDatabase, type PortalStores } from '../opened.js';
 import { SqlKvStore } from '../kv.js';
 import { SqlMetricsReads } from '../metrics-reads.js';
 import { pgInquiryStore } from './inquiries.js';
@@ -41,5 +41,5 @@ export async function openPostgres(config: PortalConfig, logger: Logger): Promis
     metrics: new SqlMetricsReads(sql),
     rates: new PgRateStore(pool),
   };
-  return { stores, sql, sqlite: undefined, close: once(() => pool.end()) };
+  return { stores, sql, sqlite: undefined, close: closeOnce(() => pool.end()) };
 }
