@@ -11,9 +11,6 @@ import { freshDatabaseEnv, ORDER_INSERTION_KEY, rows } from '../../support/datab
 import { startTestStub, type TestStub } from '../../support/stub.js';
 import { freePort } from '../../../src/lib/net.js';
 
-/** Re-exported: the tests have always found it here. */
-export { freePort };
-
 export interface Shop {
   portal: Portal;
   /** What supertest should talk to: the node listener (fast path + Express), or the URL when listening. */
