@@ -13,6 +13,12 @@ function nested(depth: number, leaf = '1'): string {
   return '{"a":'.repeat(depth) + leaf + '}'.repeat(depth);
 }
 
+/** POST /orders with a valid order body plus `extra` (raw JSON members) sent as it is written. */
+function postRawOrder(stub: TestStub, extra: string) {
+  const fields = JSON.stringify(orderBody()).slice(1, -1);
+  return request(stub.url).post('/api/v1/orders').set(bearer(stub)).set('Idempotency-Key', randomUUID()).set('Content-Type', 'application/json').send(`{${fields},${extra}}`);
+}
+
 let stub: TestStub | undefined;
 let portal: TestPortal | undefined;
 afterEach(async () => {
@@ -25,13 +31,7 @@ afterEach(async () => {
 describe('deeply nested JSON never reaches code that recurses', () => {
   it('when the stub is sent an order body nested 5,000 levels deep, then it answers 422 validation_error and creates nothing', async () => {
     stub = await startTestStub();
-    const fields = JSON.stringify(orderBody()).slice(1, -1);
-    const res = await request(stub.url)
-      .post('/api/v1/orders')
-      .set(bearer(stub))
-      .set('Idempotency-Key', randomUUID())
-      .set('Content-Type', 'application/json')
-      .send(`{${fields},"metadata":${nested(5_000)}}`);
+    const res = await postRawOrder(stub, `"metadata":${nested(5_000)}`);
     expect(res.status).toBe(422);
     const body = ApiErrorBody.parse(res.body);
     expect(body.error.code).toBe('validation_error');
@@ -49,13 +49,7 @@ describe('deeply nested JSON never reaches code that recurses', () => {
 
   it('when JSON is nested exactly 100 levels (brackets inside strings do not count), then the stub reads it as usual', async () => {
     stub = await startTestStub();
-    const fields = JSON.stringify(orderBody()).slice(1, -1);
-    const res = await request(stub.url)
-      .post('/api/v1/orders')
-      .set(bearer(stub))
-      .set('Idempotency-Key', randomUUID())
-      .set('Content-Type', 'application/json')
-      .send(`{${fields},"external_id":"[[[{{{\\"[[[","metadata":${nested(98)}}`);
+    const res = await postRawOrder(stub, `"external_id":"[[[{{{\\"[[[","metadata":${nested(98)}`);
     // Not refused for depth: whatever the schema says about metadata, the message is not the depth one.
     expect(JSON.stringify(res.body)).not.toMatch(/nested more than/);
     expect(res.status).toBeLessThan(500);
