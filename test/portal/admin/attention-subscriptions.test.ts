@@ -4,6 +4,7 @@ import { parseApiTime } from '../../../src/contract/index.js';
 import { money } from '../../../src/portal/admin/labels.js';
 import { checkoutAction, formKey, startShop, stubControl, type Shop } from '../shop/helpers.js';
 import { ADMIN } from './support.js';
+import { visibleText } from '../../support/html.js';
 
 let shop: Shop | undefined;
 afterEach(async () => {
@@ -11,7 +12,6 @@ afterEach(async () => {
   shop = undefined;
 });
 
-const text = (html: string) => html.replace(/<[^>]+>/g, ' ').replace(/\s+/g, ' ');
 const attention = async (s: Shop) => (await request(s.target).get('/admin/attention').auth(ADMIN.user, ADMIN.password).expect(200)).text;
 const waitFor = (check: () => Promise<void>) => vi.waitFor(check, { timeout: 8_000, interval: 50 });
 
@@ -32,7 +32,7 @@ describe('admin needs-attention view: subscriptions whose payment failed', () =>
 
     // A running subscription needs no attention.
     let page = await attention(shop);
-    expect(text(page)).toContain('No monthly payment failed in the last 30 days.');
+    expect(visibleText(page)).toContain('No monthly payment failed in the last 30 days.');
     expect(page).not.toContain('late@example.com');
     expect(page).not.toContain('count-badge');
 
@@ -42,7 +42,7 @@ describe('admin needs-attention view: subscriptions whose payment failed', () =>
 
     page = await attention(shop);
     const section = /<h2>Failed subscription payments[\s\S]*?<\/section>/.exec(page)![0];
-    const row = text(/<tbody>[\s\S]*<\/tbody>/.exec(section)![0]);
+    const row = visibleText(/<tbody>[\s\S]*<\/tbody>/.exec(section)![0]);
     const order = (await shop.order(ref))!;
     expect(row).toContain('late@example.com');
     expect(row).toContain('Starter · monthly');

@@ -10,6 +10,7 @@ import { startTestStub, type TestStub } from '../../support/stub.js';
 import { createOrder, getOrder, pay } from '../../stub/helpers.js';
 import { sendEvent } from '../webhooks/send.js';
 import { ADMIN, csrfToken, pagerLink, seedEvents, seedInquiry } from './support.js';
+import { visibleText } from '../../support/html.js';
 
 let stub: TestStub;
 let portal: TestPortal | undefined;
@@ -24,7 +25,6 @@ afterEach(async () => {
 
 const get = (path: string) => request(portal!.app).get(path).auth(ADMIN.user, ADMIN.password);
 const post = (path: string) => request(portal!.app).post(path).auth(ADMIN.user, ADMIN.password).type('form');
-const text = (html: string) => html.replace(/<[^>]+>/g, ' ').replace(/\s+/g, ' ');
 
 async function insertOrder(p: TestPortal, values: { ref: string; apiId?: number | null; tier?: string; months?: number; status: string; amount?: number | null; currency?: string; updatedAt?: number; error?: [string, string] }): Promise<void> {
   const now = Date.now();
@@ -58,16 +58,16 @@ describe('admin events table', () => {
       Array.from({ length: 8 }, (_, i) => ({ eventId: `e${i}`, type: i % 2 ? 'agent.ready' : 'order.paid', apiOrderId: i })),
     );
     const all = await get('/admin');
-    expect(text(all.text)).toContain('8 events');
+    expect(visibleText(all.text)).toContain('8 events');
     expect(all.text.match(/<nav class="pager"/g)).toHaveLength(2);
     const typed = await get('/admin?type=agent.ready');
-    expect(text(typed.text)).toContain('4 “Agent ready” events');
+    expect(visibleText(typed.text)).toContain('4 “Agent ready” events');
     expect(pagerLink(typed.text, 'Older')).toMatch(/^\/admin\?type=agent\.ready&before=\d+$/);
     // An event stored later counts at once (the total is kept up to date, not recounted).
     await seedEvents(portal, [{ eventId: 'late', type: 'agent.ready' }]);
-    expect(text((await get('/admin?type=agent.ready')).text)).toContain('5 “Agent ready” events');
-    expect(text((await get('/admin')).text)).toContain('9 events');
-    expect(text((await get('/admin?q=3')).text)).toContain('1 event for “3”');
+    expect(visibleText((await get('/admin?type=agent.ready')).text)).toContain('5 “Agent ready” events');
+    expect(visibleText((await get('/admin')).text)).toContain('9 events');
+    expect(visibleText((await get('/admin?q=3')).text)).toContain('1 event for “3”');
   });
 
   it('when the portal restarts, then the total stays exact (it is kept, then only newer events are counted)', async () => {
@@ -75,12 +75,12 @@ describe('admin events table', () => {
     try {
       portal = await createTestPortal(await databaseEnvFor(dir));
       await seedEvents(portal, [{ eventId: 'a1', type: 'order.paid' }, { eventId: 'a2', type: 'agent.ready' }]);
-      expect(text((await get('/admin')).text)).toContain('2 events');
+      expect(visibleText((await get('/admin')).text)).toContain('2 events');
       await portal.close();
       portal = await createTestPortal(await databaseEnvFor(dir));
       await seedEvents(portal, [{ eventId: 'b1', type: 'order.paid' }]);
-      expect(text((await get('/admin')).text)).toContain('3 events');
-      expect(text((await get('/admin?type=order.paid')).text)).toContain('2 “Paid” events');
+      expect(visibleText((await get('/admin')).text)).toContain('3 events');
+      expect(visibleText((await get('/admin?type=order.paid')).text)).toContain('2 “Paid” events');
     } finally {
       rmSync(dir, { recursive: true, force: true });
     }
@@ -91,7 +91,7 @@ describe('admin events table', () => {
     await sendEvent(portal.handler, { id: 7, tier: 's2', duration_months: 3, credit_usd: 0, amount_cents: 7200, currency: 'eur', status: 'completed', external_id: 'outside-7' }, { type: 'order.paid', id: 'evt_7_order.paid_1' }).expect(200);
     const res = await get('/admin');
     expect(res.text).toMatch(/<time datetime="\d{4}-\d\d-\d\dT[\d:.]+Z" title="\d{4}-\d\d-\d\d \d\d:\d\d:\d\d UTC">just now<\/time>/);
-    const row = text(/<tbody>[\s\S]*<\/tbody>/.exec(res.text)![0]);
+    const row = visibleText(/<tbody>[\s\S]*<\/tbody>/.exec(res.text)![0]);
     expect(row).toContain('Paid');
     expect(row).toContain('Team · 3 months');
     expect(row).toContain('€72.00');
@@ -128,7 +128,7 @@ describe('admin needs-attention view', () => {
 
     const res = await get('/admin/attention');
     expect(res.status).toBe(200);
-    const page = text(res.text);
+    const page = visibleText(res.text);
     expect(page).toContain('Overdue Olga');
     expect(page).toContain('overdue by 1 h');
     expect(page).toMatch(/Soon Sam .* 2 h 59 min left/);
@@ -148,8 +148,8 @@ describe('admin needs-attention view', () => {
   it('when nothing needs attention, then the view says so and the tab has no count', async () => {
     portal = await createTestPortal();
     const res = await get('/admin/attention');
-    expect(text(res.text)).toContain('No agent failed to come up in the last 30 days.');
-    expect(text(res.text)).toContain('No monthly payment failed in the last 30 days.');
+    expect(visibleText(res.text)).toContain('No agent failed to come up in the last 30 days.');
+    expect(visibleText(res.text)).toContain('No monthly payment failed in the last 30 days.');
     expect(res.text).not.toContain('count-badge');
   });
 });
@@ -163,18 +163,18 @@ describe('admin order page', () => {
     await expect.poll(async () => (await getOrder(stub, order.id)).status).toBe('deployed');
 
     const page = await get('/admin/orders/refreshAAAAAAAAAAAAAAAA');
-    expect(text(page.text)).toContain('Awaiting payment');
+    expect(visibleText(page.text)).toContain('Awaiting payment');
     expect(page.text).toContain('<a href="http://127.0.0.1:8000/thank-you?ref=refreshAAAAAAAAAAAAAAAA">');
     expect((await post('/admin/orders/refreshAAAAAAAAAAAAAAAA/refresh').send({})).status).toBe(403);
-    expect(text((await get('/admin/orders/refreshAAAAAAAAAAAAAAAA')).text)).toContain('Awaiting payment');
+    expect(visibleText((await get('/admin/orders/refreshAAAAAAAAAAAAAAAA')).text)).toContain('Awaiting payment');
 
     const refreshed = await post('/admin/orders/refreshAAAAAAAAAAAAAAAA/refresh').send({ _csrf: csrfToken(page.text) });
     expect(refreshed.status).toBe(303);
     const after = await get(refreshed.headers.location!);
-    expect(text(after.text)).toContain('Refreshed from the API: the order was updated.');
+    expect(visibleText(after.text)).toContain('Refreshed from the API: the order was updated.');
     expect(after.text).toContain('<span class="pill ok">Ready</span>');
     const again = await post('/admin/orders/refreshAAAAAAAAAAAAAAAA/refresh').send({ _csrf: csrfToken(page.text) });
-    expect(text((await get(again.headers.location!)).text)).toContain('nothing had changed');
+    expect(visibleText((await get(again.headers.location!)).text)).toContain('nothing had changed');
   });
 
   it('when the API cannot be reached, then the order page says so with a 502 and keeps the order as it was', async () => {
@@ -194,8 +194,8 @@ describe('admin inquiries', () => {
     await seedInquiry(portal, { name: 'Ada', email: 'ada@example.com', company: 'Acme', type: 'enterprise', message: 'Hello', fastTrack: true });
     await seedInquiry(portal, { name: 'Bob', email: 'bob@example.com', message: 'Hi' });
     const open = await get('/admin/inquiries');
-    expect(text(open.text)).toContain('2 open inquiries');
-    expect(text(open.text)).toMatch(/Fast track · 23 h left/);
+    expect(visibleText(open.text)).toContain('2 open inquiries');
+    expect(visibleText(open.text)).toMatch(/Fast track · 23 h left/);
     const adaId = /action="\/admin\/inquiries\/(\d+)\/handled"[\s\S]*?Mark handled<span class="visually-hidden">: inquiry from Ada/.exec(open.text);
     const id = /<li class="panel inquiry">[\s\S]*?<strong>Ada<\/strong>[\s\S]*?action="\/admin\/inquiries\/(\d+)\/handled"/.exec(open.text)![1]!;
     expect(adaId).not.toBeNull();
@@ -204,22 +204,22 @@ describe('admin inquiries', () => {
     const marked = await post(`/admin/inquiries/${id}/handled`).send({ _csrf: csrfToken(open.text), handled: '1', back: '/admin/inquiries' });
     expect(marked.status).toBe(303);
     expect(marked.headers.location).toBe('/admin/inquiries');
-    const after = text((await get('/admin/inquiries')).text);
+    const after = visibleText((await get('/admin/inquiries')).text);
     expect(after).toContain('1 open inquiry');
     expect(after).not.toContain('Ada');
     const handled = await get('/admin/inquiries?show=handled');
-    expect(text(handled.text)).toMatch(/Handled just now by admin/);
+    expect(visibleText(handled.text)).toMatch(/Handled just now by admin/);
 
     // An outside "back" address is never followed.
     const reopened = await post(`/admin/inquiries/${id}/handled`).send({ _csrf: csrfToken(open.text), handled: '0', back: 'https://evil.example/' });
     expect(reopened.headers.location).toBe('/admin/inquiries');
-    expect(text((await get('/admin/inquiries')).text)).toContain('2 open inquiries');
+    expect(visibleText((await get('/admin/inquiries')).text)).toContain('2 open inquiries');
   });
 
   it('when a fast-track inquiry is past its 24 hours, then it says how overdue it is', async () => {
     portal = await createTestPortal();
     await sqlOf(portal).run("INSERT INTO inquiries (name, email, type, message, fast_track, created_at) VALUES ('Late', 'late@example.com', 'ai_provider', 'x', 1, @at)", { at: Date.now() - 27 * 3_600_000 - 60_000 });
-    expect(text((await get('/admin/inquiries?fast_track=1')).text)).toContain('Fast track · overdue by 3 h');
+    expect(visibleText((await get('/admin/inquiries?fast_track=1')).text)).toContain('Fast track · overdue by 3 h');
   });
 });
 

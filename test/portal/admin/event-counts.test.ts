@@ -11,6 +11,7 @@ import { countRows, DATABASE, databaseEnvFor, sqlOf } from '../../support/databa
 import { createTestPortal, type TestPortal } from '../../support/portal.js';
 import { orderPayload, sendEvent } from '../webhooks/send.js';
 import { ADMIN, seedEvents } from './support.js';
+import { visibleText } from '../../support/html.js';
 
 // The admin events page's totals come from webhook_event_counts, kept by triggers on
 // webhook_events; these tests check that they stay equal to the rows, however they arrive.
@@ -21,8 +22,7 @@ afterEach(async () => {
   portal = undefined;
 });
 
-const text = (html: string) => html.replace(/<[^>]+>/g, ' ').replace(/\s+/g, ' ');
-const shown = async (path: string) => text((await request(portal!.app).get(path).auth(ADMIN.user, ADMIN.password).expect(200)).text);
+const shown = async (path: string) => visibleText((await request(portal!.app).get(path).auth(ADMIN.user, ADMIN.password).expect(200)).text);
 const TYPES = ['order.created', 'order.paid', 'agent.ready'] as const;
 /** The total as the page words it, whole: "150 events" must not match "1,150 events", nor "1 event" "1 events". */
 const total = (words: string) => new RegExp(`(?<![\\d,])${words.replace(/[.*+?^${}()|[\]\\]/g, '\\$&')}(?![\\w])`);

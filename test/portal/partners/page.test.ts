@@ -4,6 +4,7 @@ import { PARTNER_TYPES } from '../../../src/portal/partners/inquiry.js';
 import { refuseWrites } from '../../support/database.js';
 import { createTestPortal, type TestPortal } from '../../support/portal.js';
 import { inquiryRows, VALID } from './helpers.js';
+import { visibleText } from '../../support/html.js';
 
 let portal: TestPortal;
 afterEach(async () => {
@@ -15,7 +16,6 @@ const open = (env: Record<string, string> = {}) => createTestPortal({ INQUIRY_RA
 const submit = (form: Record<string, string> | string) => request(portal.app).post('/partners').type('form').send(form);
 
 /** The text a person reads, tags stripped (good enough for assertions on short snippets). */
-const visible = (html: string) => html.replace(/<[^>]+>/g, ' ').replace(/\s+/g, ' ');
 
 describe('GET /partners', () => {
   it('when someone opens the page, then it pitches the programme, explains every type and fast track, and shows the form', async () => {
@@ -23,7 +23,7 @@ describe('GET /partners', () => {
     const res = await request(portal.app).get('/partners');
     expect(res.status).toBe(200);
     expect(res.headers['content-type']).toMatch(/^text\/html/);
-    const text = visible(res.text);
+    const text = visibleText(res.text);
     expect(text).toContain('Grow with NovaAgents');
     expect(text).toContain('TEST MODE');
     for (const t of PARTNER_TYPES) {
@@ -64,7 +64,7 @@ describe('POST /partners (the form, without JavaScript)', () => {
     ]);
     const page = await request(portal.app).get('/partners?sent=fast-track');
     expect(page.status).toBe(200);
-    expect(visible(page.text)).toContain('Fast track enabled - we will respond within 24 hours.');
+    expect(visibleText(page.text)).toContain('Fast track enabled - we will respond within 24 hours.');
     expect(page.text).not.toContain('<form method="post"');
   });
 
@@ -73,15 +73,15 @@ describe('POST /partners (the form, without JavaScript)', () => {
     const res = await submit({ ...VALID, type: 'content' });
     expect(res.headers.location).toBe('/partners?sent=standard#apply');
     const page = await request(portal.app).get(res.headers.location!);
-    expect(visible(page.text)).toContain('We will be in touch soon.');
-    expect(visible(page.text)).not.toContain('24 hours.');
+    expect(visibleText(page.text)).toContain('We will be in touch soon.');
+    expect(visibleText(page.text)).not.toContain('24 hours.');
   });
 
   it('when the form has mistakes, then 400, every message sits next to its field, what was typed is kept, and nothing is stored', async () => {
     portal = await open();
     const res = await submit({ name: 'Ada', email: 'ada-at-example', company: 'Acme', website: 'ftp://acme.example', type: 'ai_provider', message: '  ' });
     expect(res.status).toBe(400);
-    expect(visible(res.text)).toContain('Please correct the 3 fields below:');
+    expect(visibleText(res.text)).toContain('Please correct the 3 fields below:');
     expect(res.text).toContain('<p class="field-error" id="email-error">Please enter a valid email address, like name@example.com.</p>');
     expect(res.text).toContain('<p class="field-error" id="website-error">Please enter a website address, like https://example.com.</p>');
     expect(res.text).toContain('<p class="field-error" id="message-error">Please fill in “How would you like to work together?”.</p>');
@@ -134,7 +134,7 @@ describe('POST /partners (the form, without JavaScript)', () => {
     const res = await submit({ ...VALID, message: 'second try' });
     expect(res.status).toBe(429);
     expect(res.headers['retry-after']).toBe('120');
-    expect(visible(res.text)).toContain('Too many inquiries from your network. Please try again in 120 seconds.');
+    expect(visibleText(res.text)).toContain('Too many inquiries from your network. Please try again in 120 seconds.');
     expect(res.text).toContain('second try</textarea>');
     expect((await inquiryRows(portal))).toHaveLength(1);
   });
@@ -144,7 +144,7 @@ describe('POST /partners (the form, without JavaScript)', () => {
     await refuseWrites(portal, 'inquiries');
     const res = await submit({ ...VALID, message: 'please keep me' });
     expect(res.status).toBe(500);
-    expect(visible(res.text)).toContain('Failed to send message. Nothing was sent: please try again in a moment.');
+    expect(visibleText(res.text)).toContain('Failed to send message. Nothing was sent: please try again in a moment.');
     expect(res.text).toContain(`Reference: <code>${res.headers['x-request-id']}</code>`);
     expect(res.text).toContain('please keep me</textarea>');
     expect(res.text).not.toMatch(/at \w+ \(|SqliteError|SQLITE_|writes refused/);
@@ -155,7 +155,7 @@ describe('POST /partners (the form, without JavaScript)', () => {
     const res = await submit(`name=a&email=a%40b.co&message=${'z'.repeat(1024 * 1024)}`);
     expect(res.status).toBe(413);
     expect(res.headers['content-type']).toMatch(/^text\/html/);
-    expect(visible(res.text)).toContain('That request is too large.');
+    expect(visibleText(res.text)).toContain('That request is too large.');
     expect(res.text).toContain('<form method="post"');
   });
 });
