@@ -53,11 +53,14 @@ interface FormProblem {
   field?: 'plan' | 'duration_months' | 'credit_usd' | 'language' | 'email';
 }
 
-/** A refused renewal, shown on the status page with the request id that finds its log line. */
-interface RenewError {
+/** A refused status-page form, shown in its place with the request id that finds its log line. */
+interface FormError {
   message: string;
   reference: string;
 }
+
+/** Which of the status page's forms was refused: renew, or cancel the subscription. */
+type StatusFormErrors = { renew?: FormError; subscription?: FormError };
 
 /** How long the no-script status page waits before it reloads itself while the order is moving. */
 const STATUS_META_REFRESH_SECONDS = 2;
@@ -268,7 +271,7 @@ export function shopRouter(deps: PortalDeps): Router {
   const versionOf = (found: Found) => `${found.order.status}.${found.order.updated_at}.${found.original?.updated_at ?? 0}`;
 
   /** The data of the status region (the part that updates in place), in `lang`. */
-  const statusData = (found: Found, language: PageLanguage, fromCheckout: boolean, renewError?: RenewError, subscriptionError?: RenewError) => {
+  const statusData = (found: Found, language: PageLanguage, fromCheckout: boolean, errors: StatusFormErrors = {}) => {
     const { order, original } = found;
     const { tr } = language;
     const subscription = subscriptionView(order, tr);
@@ -287,20 +290,20 @@ export function shopRouter(deps: PortalDeps): Router {
       originalRef: original?.ref ?? null,
       renewDurations: view.renewable ? cat.durations(order.tier, tr) : [],
       idempotencyKey: randomUUID(),
-      renewError,
-      subscriptionError,
+      renewError: errors.renew,
+      subscriptionError: errors.subscription,
       supportEmail: plans.support_email ?? null,
       selfUrl: `/thank-you?${new URLSearchParams({ ref: order.ref, ...(fromCheckout ? { paid: '1' } : {}) })}`,
     };
   };
 
-  const statusPage = (req: Request, res: Response, found: Found | undefined, renewError?: RenewError, subscriptionError?: RenewError): { html: string; lang: string } => {
+  const statusPage = (req: Request, res: Response, found: Found | undefined, errors?: StatusFormErrors): { html: string; lang: string } => {
     const lang = requestLanguage(i18n, req, res, { order: found?.order.language });
     const fromCheckout = req.query.paid === '1';
     // The switcher keeps the order in its links only when there is one (an unknown ref is not echoed).
     const language = pageLanguage(i18n, lang, '/thank-you', found ? plainQuery(req.originalUrl, ['ref', 'paid']) : {});
     if (!found) return { html: render('portal/thank-you', '/thank-you', { title: language.tr.t('thankYou.title'), order: null }, language), lang };
-    const data = statusData(found, language, fromCheckout, renewError, subscriptionError);
+    const data = statusData(found, language, fromCheckout, errors);
     const html = render('portal/thank-you', '/thank-you', {
       ...data,
       metaRefresh: data.view.final ? undefined : { seconds: STATUS_META_REFRESH_SECONDS, url: data.selfUrl },
@@ -346,7 +349,7 @@ export function shopRouter(deps: PortalDeps): Router {
    * language, and how to refuse that form: its status page again with the message in the form's
    * place. Undefined (after answering "not found") when the form names no known order.
    */
-  const statusFormContext = async (req: Request, res: Response, ref: unknown, place: 'renew' | 'subscription') => {
+  const statusFormContext = async (req: Request, res: Response, ref: unknown, place: keyof StatusFormErrors) => {
     const found = await lookup(ref);
     if (!found) {
       sendError(deps, req, res, customerError('order_not_found'));
@@ -356,7 +359,7 @@ export function shopRouter(deps: PortalDeps): Router {
     const tr = i18n.for(lang);
     const refuse = (problem: FormProblem) => {
       const shown = { message: tr.t(messageKey(problem.error), problem.error.values), reference: req.id };
-      fail(req, res, problem.error, lang, () => (place === 'renew' ? statusPage(req, res, found, shown) : statusPage(req, res, found, undefined, shown)).html);
+      fail(req, res, problem.error, lang, () => statusPage(req, res, found, { [place]: shown }).html);
     };
     return { found, tr, refuse };
   };

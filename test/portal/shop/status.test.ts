@@ -270,7 +270,8 @@ describe('the order status page', () => {
     const key = formKey((await request(shop.target).get(`/thank-you?ref=${ref}`)).text);
     const bad = await request(shop.target).post('/renew').type('form').send({ ref, duration_months: '7', idempotency_key: key });
     expect(bad.status).toBe(422);
-    expect(bad.text).toContain('Please choose 1, 3 or 12 months');
+    // In the renew form's own panel, above the form the customer is about to correct.
+    expect(/<section[^>]*id="renew"[\s\S]*?<\/section>/.exec(bad.text)?.[0]).toContain('Please choose 1, 3 or 12 months');
     expect(bad.text).toContain('Your agent is ready');
 
     await stubControl(shop.stub!, 'rotate-key');

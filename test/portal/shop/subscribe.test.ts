@@ -81,7 +81,8 @@ describe('subscribing in the shop', () => {
 
     const again = await request(shop.target).post('/subscription/cancel').type('form').send({ ref: row.ref, idempotency_key: 'another-key-0123456789' });
     expect(again.status).toBe(409);
-    expect(again.text).toContain('Automatic renewal has already ended');
+    // In the subscription's own panel, where the customer pressed the button.
+    expect(/<section[^>]*id="subscription"[\s\S]*?<\/section>/.exec(again.text)?.[0]).toContain('Automatic renewal has already ended');
   });
 
   it('when no webhook secret is configured, then polling follows the subscription to active', async () => {
