@@ -1,5 +1,5 @@
 import { join } from 'node:path';
-import { createAndPay, freePort, peek, runScenario, sleep, startPortal, startStub, until } from './support.js';
+import { createAndPay, deliveriesSettled, freePort, peek, runScenario, sleep, startPortal, startStub } from './support.js';
 
 /**
  * kill -9 of the portal, four times, each while the stub is still delivering the webhooks of the
@@ -32,22 +32,16 @@ runScenario('kill-portal', 150, async (scratch) => {
   }
 
   const expected = ORDERS * 4;
-  const pending = () => peek<{ n: number }>(stubDb, "SELECT count(*) AS n FROM deliveries WHERE state != 'delivered'")[0]!.n;
-  const settled = await until(() => pending() === 0, 60_000);
-  const sent = peek<{ event_id: string }>(stubDb, 'SELECT DISTINCT event_id FROM deliveries');
-  const stored = peek<{ event_id: string; n: number }>(portalDb, 'SELECT event_id, count(*) AS n FROM webhook_events GROUP BY event_id');
+  const { settled, undelivered, sent, stored, missing, twice } = await deliveriesSettled(stubDb, portalDb);
   await portal.stop();
   await stub.stop();
-  const storedIds = new Set(stored.map((r) => r.event_id));
-  const missing = sent.filter((r) => !storedIds.has(r.event_id)).length;
-  const twice = stored.filter((r) => r.n > 1).length;
   const midway = atKill.every((a) => {
     const [delivered, queued] = a.split('/').map(Number);
     return delivered! < queued!;
   });
-  const ok = midway && settled && sent.length === expected && missing === 0 && twice === 0 && stored.length === sent.length;
+  const ok = midway && settled && sent === expected && missing === 0 && twice === 0 && stored === sent;
   return {
     ok,
-    detail: `${sent.length} events sent (expected ${expected}), kill -9 at ${atKill.join(', ')} delivered, ${stored.length} stored, ${missing} missing, ${twice} stored twice${settled ? '' : `, ${pending()} still undelivered after 60 s`}`,
+    detail: `${sent} events sent (expected ${expected}), kill -9 at ${atKill.join(', ')} delivered, ${stored} stored, ${missing} missing, ${twice} stored twice${settled ? '' : `, ${undelivered} still undelivered after 60 s`}`,
   };
 });

@@ -1,5 +1,5 @@
 import { join } from 'node:path';
-import { createAndPay, freePort, peek, runScenario, startPortal, startStub, until } from './support.js';
+import { createAndPay, deliveriesSettled, freePort, peek, runScenario, startPortal, startStub } from './support.js';
 
 /**
  * kill -9 of the stub right after it accepted orders whose webhooks are still pending. Restarted
@@ -19,18 +19,12 @@ runScenario('kill-stub', 90, async (scratch) => {
   await stub.kill9();
   stub = await startStub(scratch, { port: stubPort, dbPath: stubDb, webhookUrl: `${portal.url}/webhooks/mintoffice` });
 
-  const pending = () => peek<{ n: number }>(stubDb, "SELECT count(*) AS n FROM deliveries WHERE state != 'delivered'")[0]!.n;
-  const settled = await until(() => pending() === 0, 60_000);
-  const sent = peek<{ event_id: string }>(stubDb, 'SELECT DISTINCT event_id FROM deliveries');
-  const stored = peek<{ event_id: string; n: number }>(portalDb, 'SELECT event_id, count(*) AS n FROM webhook_events GROUP BY event_id');
+  const { settled, sent, stored, missing, twice } = await deliveriesSettled(stubDb, portalDb);
   await stub.stop();
   await portal.stop();
-  const storedIds = new Set(stored.map((r) => r.event_id));
-  const missing = sent.filter((r) => !storedIds.has(r.event_id)).length;
-  const twice = stored.filter((r) => r.n > 1).length;
-  const ok = settled && sent.length === ORDERS * 4 && missing === 0 && twice === 0 && pendingAtKill > 0;
+  const ok = settled && sent === ORDERS * 4 && missing === 0 && twice === 0 && pendingAtKill > 0;
   return {
     ok,
-    detail: `${pendingAtKill} deliveries pending at kill -9, ${sent.length} events in all, ${stored.length} stored, ${missing} missing, ${twice} stored twice${settled ? '' : ', not all delivered after 60 s'}`,
+    detail: `${pendingAtKill} deliveries pending at kill -9, ${sent} events in all, ${stored} stored, ${missing} missing, ${twice} stored twice${settled ? '' : ', not all delivered after 60 s'}`,
   };
 });

@@ -195,6 +195,27 @@ export async function until(check: () => boolean | Promise<boolean>, timeoutMs: 
   return check();
 }
 
+/**
+ * Waits (up to 60 s) until the stub has delivered every webhook it queued, then compares what it
+ * sent with what the portal stored: how many it sent, how many the portal holds, how many of the
+ * sent ones are missing there and how many are stored more than once.
+ */
+export async function deliveriesSettled(stubDb: string, portalDb: string) {
+  const pending = () => peek<{ n: number }>(stubDb, "SELECT count(*) AS n FROM deliveries WHERE state != 'delivered'")[0]!.n;
+  const settled = await until(() => pending() === 0, 60_000);
+  const sent = peek<{ event_id: string }>(stubDb, 'SELECT DISTINCT event_id FROM deliveries');
+  const stored = peek<{ event_id: string; n: number }>(portalDb, 'SELECT event_id, count(*) AS n FROM webhook_events GROUP BY event_id');
+  const storedIds = new Set(stored.map((r) => r.event_id));
+  return {
+    settled,
+    undelivered: settled ? 0 : pending(),
+    sent: sent.length,
+    stored: stored.length,
+    missing: sent.filter((r) => !storedIds.has(r.event_id)).length,
+    twice: stored.filter((r) => r.n > 1).length,
+  };
+}
+
 /** Creates an order at the stub and pays it (order.created, order.paid, provisioning, ready: 4 events). */
 export async function createAndPay(stubUrl: string, n: number, pay = true): Promise<number> {
   const res = await fetch(`${stubUrl}/api/v1/orders`, {
